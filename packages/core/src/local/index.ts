@@ -1,0 +1,2 @@
+export * from "./dynamodb-local.js";
+export * from "./tables.js";

@@ -1,0 +1,507 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { ulid } from "ulid";
+import { CursorCodec } from "../cursor.js";
+import { addDays, monthsBetween } from "../domain/dates.js";
+import {
+  AlreadyRegisteredError,
+  CapacityConflictError,
+  EmailTakenError,
+  EventFullError,
+  ForbiddenError,
+  InvalidCursorError,
+  NotFoundError,
+  PreconditionFailedError,
+} from "../domain/errors.js";
+import {
+  type CreateEventInput,
+  type CreateUserInput,
+  type Event,
+  normalizeEmail,
+  type Registration,
+  type StoredUser,
+  type UpdateEventInput,
+  type UpdateUserInput,
+} from "../domain/schemas.js";
+import { retryOnConflict, TransactionConflict } from "../dynamo/retry.js";
+import { type DateRange, lists, type Page, type PageRequest, type Store } from "../store.js";
+import { createEntities, type SingleTableModel } from "./entities.js";
+import { toEvent, toRegistration, toUser } from "./mapping.js";
+
+export interface SingleTableStoreOptions {
+  document: DynamoDBDocumentClient;
+  tableName: string;
+  cursorSecret: string;
+  /** Clock, for deterministic tests and seeded comparisons. */
+  now?: () => Date;
+  newId?: () => string;
+}
+
+/** A transaction item's outcome as ElectroDB reports it on cancellation. */
+interface Outcome {
+  rejected: boolean;
+  code: string;
+  item: Record<string, unknown> | null;
+}
+
+const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
+
+/** The item a failed single-item condition saw (ALL_OLD costs no read), or undefined if there was none. */
+function conditionFailure(error: unknown): { item: Record<string, unknown> | undefined } | undefined {
+  let current: unknown = error;
+  while (current && typeof current === "object") {
+    const candidate = current as { name?: string; Item?: Record<string, unknown>; cause?: unknown };
+    if (candidate.name === "ConditionalCheckFailedException") {
+      const item = candidate.Item;
+      const isMarshalled = item && Object.values(item).every((value) => value && typeof value === "object");
+      return { item: item && isMarshalled ? unmarshall(item as never) : item };
+    }
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+/** A cancelled transaction: a conflict is retried; anything else is for the caller to explain. */
+function cancelled(result: { canceled: boolean; data: unknown[] }): Outcome[] | undefined {
+  if (!result.canceled) return undefined;
+  const outcomes = result.data as Outcome[];
+  if (outcomes.some((outcome) => outcome.code === "TransactionConflict")) throw new TransactionConflict();
+  return outcomes;
+}
+
+export class SingleTableStore implements Store {
+  readonly design = "single" as const;
+  readonly #model: SingleTableModel;
+  readonly #document: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #cursors: CursorCodec;
+  readonly #now: () => Date;
+  readonly #newId: () => string;
+
+  constructor(options: SingleTableStoreOptions) {
+    this.#model = createEntities(options.document, options.tableName);
+    this.#document = options.document;
+    this.#table = options.tableName;
+    this.#cursors = new CursorCodec(options.cursorSecret);
+    this.#now = options.now ?? (() => new Date());
+    this.#newId = options.newId ?? (() => ulid());
+  }
+
+  #timestamp(): string {
+    return this.#now().toISOString();
+  }
+
+  // ---------------------------------------------------------------- users
+
+  async getUser(userId: string): Promise<StoredUser> {
+    const { data } = await this.#model.user.get({ userId }).go();
+    if (!data) throw new NotFoundError("user");
+    return toUser(data);
+  }
+
+  async findUserByEmail(email: string): Promise<StoredUser> {
+    // The marker carries a copy of the user, kept current in the same transactions: one GetItem.
+    const { data } = await this.#model.emailMarker.get({ email: normalizeEmail(email) }).go({ consistent: true });
+    if (!data) throw new NotFoundError("user");
+    return toUser(data);
+  }
+
+  async createUser(input: CreateUserInput): Promise<StoredUser> {
+    const now = this.#timestamp();
+    const user = { userId: this.#newId(), name: input.name, email: input.email, createdAt: now, updatedAt: now };
+    const result = await retryOnConflict(async () =>
+      this.#model.service.transaction
+        .write(({ user: users, emailMarker }) => [
+          users.create(user).commit(),
+          emailMarker.create({ ...user }).commit({ response: "all_old" }),
+        ])
+        .go(),
+    );
+    const outcomes = cancelled(result);
+    if (outcomes?.[1]?.rejected) throw new EmailTakenError();
+    if (outcomes) throw new Error(`createUser cancelled: ${outcomes.map((o) => o.code).join(",")}`);
+    return user;
+  }
+
+  async updateUser(userId: string, actorId: string, changes: UpdateUserInput): Promise<StoredUser> {
+    const updated = await retryOnConflict(async () => {
+      const { data: current } = await this.#model.user.get({ userId }).go({ consistent: true });
+      if (!current) throw new NotFoundError("user");
+      if (actorId !== userId) throw new ForbiddenError("only the user may change their profile");
+      const next: StoredUser = {
+        ...toUser(current),
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.email !== undefined && { email: changes.email }),
+        updatedAt: this.#timestamp(),
+      };
+      const emailChanged = next.email !== current.email;
+      const result = await this.#model.service.transaction
+        .write(({ user, emailMarker }) => [
+          // Optimistic: the email we are swapping out must still be the current one.
+          user
+            .patch({ userId })
+            .set({ name: next.name, email: next.email, updatedAt: next.updatedAt })
+            .where((attr, op) => `${op.eq(attr.userId, actorId)} AND ${op.eq(attr.email, current.email)}`)
+            .commit({ response: "all_old" }),
+          ...(emailChanged
+            ? [
+                emailMarker
+                  .remove({ email: current.email })
+                  .where((attr, op) => op.eq(attr.userId, userId))
+                  .commit(),
+                emailMarker.create({ ...next }).commit({ response: "all_old" }),
+              ]
+            : [
+                emailMarker
+                  .patch({ email: current.email })
+                  .set({ name: next.name, updatedAt: next.updatedAt })
+                  .where((attr, op) => op.eq(attr.userId, userId))
+                  .commit(),
+              ]),
+        ])
+        .go();
+      const outcomes = cancelled(result);
+      if (!outcomes) return next;
+      if (emailChanged && outcomes[2]?.rejected && outcomes[2].item) throw new EmailTakenError();
+      // The user changed between our read and the write: read again.
+      throw new TransactionConflict();
+    });
+    if (changes.name !== undefined) await this.#refreshAttendeeName(userId, updated.name);
+    return updated;
+  }
+
+  /**
+   * Fan-out of a rename: every registration copies the attendee's name. Cost: one query per 100
+   * registrations on gsi1 plus one UpdateItem per registration.
+   */
+  async #refreshAttendeeName(userId: string, name: string): Promise<void> {
+    let cursor: string | null = null;
+    do {
+      const page: { data: { registration: Array<{ eventId: string; userId: string }> }; cursor: string | null } =
+        await this.#model.service.collections.attendee({ userId }).go({ cursor, limit: 100 });
+      await Promise.all(
+        page.data.registration.map((registration) =>
+          this.#model.registration
+            .patch({ eventId: registration.eventId, userId: registration.userId })
+            .set({ userName: name })
+            .go()
+            .catch(ignoreVanished),
+        ),
+      );
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  async createEvent(organizerId: string, input: CreateEventInput): Promise<Event> {
+    const now = this.#timestamp();
+    const event = {
+      eventId: this.#newId(),
+      organizerId,
+      name: input.name,
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.venue ? { venue: input.venue } : {}),
+      date: input.date,
+      capacity: input.capacity,
+      registeredCount: 0,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.#model.event.create(event).go();
+    return toEvent(event);
+  }
+
+  async getEvent(eventId: string): Promise<Event> {
+    const { data } = await this.#model.event.get({ eventId }).go();
+    if (!data) throw new NotFoundError("event");
+    return toEvent(data);
+  }
+
+  async listEventsByDate(range: DateRange, page: PageRequest): Promise<Page<Event>> {
+    const list = lists.eventsByDate(range);
+    const months = monthsBetween(range.from, range.to);
+    const position = page.cursor
+      ? this.#cursors.decode<{ month: string; inner: string | null }>(list, page.cursor)
+      : { month: months[0] as string, inner: null };
+    const monthIndex = months.indexOf(position.month);
+    if (monthIndex < 0) throw new InvalidCursorError();
+    // One query per page: the month bucket the cursor points at, clipped to the range.
+    const result = await this.#model.event.query
+      .byMonth({ month: position.month })
+      .between({ date: range.from }, { date: addDays(range.to, 1) })
+      .go({ limit: page.limit, cursor: position.inner });
+    const nextMonth = months[monthIndex + 1];
+    const next = result.cursor
+      ? { month: position.month, inner: result.cursor }
+      : nextMonth
+        ? { month: nextMonth, inner: null }
+        : null;
+    return { items: result.data.map(toEvent), cursor: next ? this.#cursors.encode(list, next) : null };
+  }
+
+  /** One query on the `organizer` collection: the user's item (first page only) then their events by date. */
+  async #organizerPage(userId: string, page: PageRequest) {
+    const list = lists.eventsByOrganizer(userId);
+    const inner = page.cursor ? this.#cursors.decode<string>(list, page.cursor) : null;
+    const result = await this.#model.service.collections
+      .organizer({ organizerId: userId })
+      .go({ cursor: inner, limit: inner ? page.limit : page.limit + 1 });
+    const user = result.data.user[0];
+    if (!inner && !user) throw new NotFoundError("user");
+    return {
+      user,
+      events: {
+        items: result.data.event.map(toEvent),
+        cursor: result.cursor ? this.#cursors.encode(list, result.cursor) : null,
+      },
+    };
+  }
+
+  async listEventsByOrganizer(userId: string, page: PageRequest): Promise<Page<Event>> {
+    return (await this.#organizerPage(userId, page)).events;
+  }
+
+  async getUserWithEvents(userId: string, page: PageRequest) {
+    const { user, events } = await this.#organizerPage(userId, { limit: page.limit });
+    if (!user) throw new NotFoundError("user");
+    return { user: toUser(user), events };
+  }
+
+  async updateEvent(
+    eventId: string,
+    actorId: string,
+    changes: UpdateEventInput,
+    expectedVersion?: number,
+  ): Promise<Event> {
+    const set: Record<string, unknown> = { updatedAt: this.#timestamp() };
+    const remove: Array<"description" | "venue"> = [];
+    for (const [field, value] of Object.entries(changes)) {
+      // An empty description or venue removes it: optional fields are absent, never "".
+      if ((field === "description" || field === "venue") && value === "") remove.push(field);
+      else if (value !== undefined) set[field] = value;
+    }
+    let updated: Event;
+    try {
+      const { data } = await this.#model.event
+        .patch({ eventId })
+        .set(set)
+        .remove(remove)
+        .add({ version: 1 })
+        .where((attr, op) =>
+          [
+            op.eq(attr.organizerId, actorId),
+            ...(expectedVersion !== undefined ? [op.eq(attr.version, expectedVersion)] : []),
+            ...(changes.capacity !== undefined ? [op.lte(attr.registeredCount, changes.capacity)] : []),
+          ].join(" AND "),
+        )
+        .go({ response: "all_new", params: ALL_OLD });
+      updated = toEvent(data as Parameters<typeof toEvent>[0]);
+    } catch (error) {
+      const failure = conditionFailure(error);
+      if (!failure) throw error;
+      const old = failure.item;
+      if (!old) throw new NotFoundError("event");
+      if (old.organizerId !== actorId) throw new ForbiddenError("only the organizer may change this event");
+      if (expectedVersion !== undefined && old.version !== expectedVersion) {
+        throw new PreconditionFailedError(old.version as number);
+      }
+      throw new CapacityConflictError(old.registeredCount as number);
+    }
+    if (changes.name !== undefined || changes.date !== undefined || changes.venue !== undefined) {
+      await this.#refreshEventCopies(updated);
+    }
+    return updated;
+  }
+
+  /**
+   * Fan-out of an event change: every registration copies the event's name, date and venue (the date also
+   * orders AP16). Cost: one query per 100 registrations plus one UpdateItem per registration.
+   */
+  async #refreshEventCopies(event: Event): Promise<void> {
+    for await (const registration of this.#registrationKeys(event.eventId)) {
+      await this.#model.registration
+        .patch(registration)
+        .set({ eventName: event.name, eventDate: event.date })
+        .remove(event.venue === undefined ? ["eventVenue"] : [])
+        .set(event.venue === undefined ? {} : { eventVenue: event.venue })
+        .go()
+        .catch(ignoreVanished);
+    }
+  }
+
+  /** Every registration key of an event, read from the base table (strongly consistent). */
+  async *#registrationKeys(eventId: string): AsyncGenerator<{ eventId: string; userId: string }> {
+    let cursor: string | null = null;
+    do {
+      const page: { data: Array<{ eventId: string; userId: string }>; cursor: string | null } =
+        await this.#model.registration.query
+          .byEvent({ eventId })
+          .go({ cursor, limit: 100, consistent: true, attributes: ["eventId", "userId"] });
+      yield* page.data;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
+  async deleteEvent(eventId: string, actorId: string): Promise<void> {
+    try {
+      await this.#model.event
+        .remove({ eventId })
+        .where((attr, op) => op.eq(attr.organizerId, actorId))
+        .go({ params: ALL_OLD });
+    } catch (error) {
+      const failure = conditionFailure(error);
+      if (!failure) throw error;
+      if (!failure.item) throw new NotFoundError("event");
+      throw new ForbiddenError("only the organizer may delete this event");
+    }
+    // Once the event item is gone no registration can commit (each one's transaction requires the event), so
+    // a consistent read of the partition now sees every registration there will ever be.
+    // Cost: one query per 100 registrations plus one BatchWriteItem per 25.
+    const keys: Array<{ eventId: string; userId: string }> = [];
+    for await (const key of this.#registrationKeys(eventId)) keys.push(key);
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const { unprocessed } = await this.#model.registration.delete(pending).go();
+      pending = unprocessed as typeof keys;
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+    }
+  }
+
+  // ---------------------------------------------------------------- registrations
+
+  async register(eventId: string, userId: string): Promise<Registration> {
+    return retryOnConflict(async () => {
+      // One BatchGetItem reads what the registration copies: the event summary and the attendee's name.
+      const [eventKey, userKey] = [
+        this.#model.event.get({ eventId }).params().Key,
+        this.#model.user.get({ userId }).params().Key,
+      ];
+      const response = await this.#document.send(
+        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: [eventKey, userKey], ConsistentRead: true } } }),
+      );
+      const items = response.Responses?.[this.#table] ?? [];
+      const eventItem = items.find((item) => item.__edb_e__ === "event");
+      const userItem = items.find((item) => item.__edb_e__ === "user");
+      if (!eventItem) throw new NotFoundError("event");
+      if (!userItem) throw new NotFoundError("user");
+      const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
+      const user = toUser(this.#model.user.parse({ Item: userItem }).data as Parameters<typeof toUser>[0]);
+      if (event.registeredCount >= event.capacity) throw new EventFullError();
+
+      const registration = {
+        eventId,
+        userId,
+        registeredAt: this.#timestamp(),
+        organizerId: event.organizerId,
+        userName: user.name,
+        eventName: event.name,
+        eventDate: event.date,
+        ...(event.venue !== undefined && { eventVenue: event.venue }),
+      };
+      // One transaction: the seat (never past capacity), the registration (never twice), and conditions that
+      // the copies we just read are still current (event version, attendee name).
+      const result = await this.#model.service.transaction
+        .write(({ event: events, registration: registrations, user: users }) => [
+          events
+            .patch({ eventId })
+            .add({ registeredCount: 1 })
+            .where(
+              (attr, op) =>
+                `${op.name(attr.registeredCount)} < ${op.name(attr.capacity)} AND ${op.eq(attr.version, event.version)}`,
+            )
+            .commit({ response: "all_old" }),
+          registrations.create(registration).commit({ response: "all_old" }),
+          users
+            .check({ userId })
+            .where((attr, op) => op.eq(attr.name, user.name))
+            .commit(),
+        ])
+        .go();
+      const outcomes = cancelled(result);
+      if (!outcomes) return toRegistration(registration);
+      const [seat, created] = outcomes;
+      if (created?.rejected && created.item) throw new AlreadyRegisteredError();
+      if (seat?.rejected) {
+        if (!seat.item) throw new NotFoundError("event");
+        const current = seat.item as { registeredCount: number; capacity: number };
+        if (current.registeredCount >= current.capacity) throw new EventFullError();
+      }
+      // The event or the attendee changed since we read them: read again so the copies are current.
+      throw new TransactionConflict();
+    });
+  }
+
+  async cancelRegistration(eventId: string, userId: string, actorId: string): Promise<void> {
+    const result = await retryOnConflict(async () =>
+      this.#model.service.transaction
+        .write(({ registration, event }) => [
+          registration
+            .remove({ eventId, userId })
+            .where((attr, op) => `(${op.eq(attr.userId, actorId)} OR ${op.eq(attr.organizerId, actorId)})`)
+            .commit({ response: "all_old" }),
+          event
+            .patch({ eventId })
+            .add({ registeredCount: -1 })
+            .where((attr, op) => op.gt(attr.registeredCount, 0))
+            .commit({ response: "all_old" }),
+        ])
+        .go(),
+    );
+    const outcomes = cancelled(result);
+    if (!outcomes) return;
+    const [removal, seat] = outcomes;
+    if (seat?.rejected && !seat.item) throw new NotFoundError("event");
+    if (removal?.rejected && !removal.item) throw new NotFoundError("registration");
+    if (removal?.rejected) throw new ForbiddenError("only the attendee or the organizer may cancel");
+    throw new Error(`cancelRegistration cancelled: ${outcomes.map((o) => o.code).join(",")}`);
+  }
+
+  /** One query on the `attendance` collection: the event (first page only), then registrations by userId. */
+  async #attendancePage(eventId: string, page: PageRequest) {
+    const list = lists.registrationsOfEvent(eventId);
+    const inner = page.cursor ? this.#cursors.decode<string>(list, page.cursor) : null;
+    const result = await this.#model.service.collections
+      .attendance({ eventId })
+      .go({ cursor: inner, limit: inner ? page.limit : page.limit + 1 });
+    const event = result.data.event[0];
+    if (!inner && !event) throw new NotFoundError("event");
+    return {
+      event,
+      attendees: {
+        items: result.data.registration.map(toRegistration),
+        cursor: result.cursor ? this.#cursors.encode(list, result.cursor) : null,
+      },
+    };
+  }
+
+  async listRegistrations(eventId: string, page: PageRequest): Promise<Page<Registration>> {
+    return (await this.#attendancePage(eventId, page)).attendees;
+  }
+
+  async getEventWithAttendees(eventId: string, page: PageRequest) {
+    const { event, attendees } = await this.#attendancePage(eventId, { limit: page.limit });
+    if (!event) throw new NotFoundError("event");
+    return { event: toEvent(event), attendees };
+  }
+
+  async listUserRegistrations(userId: string, page: PageRequest): Promise<Page<Registration>> {
+    const list = lists.registrationsOfUser(userId);
+    const inner = page.cursor ? this.#cursors.decode<string>(list, page.cursor) : null;
+    const result = await this.#model.service.collections
+      .attendee({ userId })
+      .go({ cursor: inner, limit: inner ? page.limit : page.limit + 1 });
+    if (!inner && result.data.user.length === 0) throw new NotFoundError("user");
+    return {
+      items: result.data.registration.map(toRegistration),
+      cursor: result.cursor ? this.#cursors.encode(list, result.cursor) : null,
+    };
+  }
+}
+
+/** A copy to refresh whose registration was cancelled meanwhile: nothing left to update. */
+function ignoreVanished(error: unknown): void {
+  if (conditionFailure(error)) return;
+  throw error;
+}
