@@ -1,4 +1,5 @@
 export * from "./cursor.js";
+export * from "./designs.js";
 export * from "./domain/index.js";
 export * from "./dynamo/index.js";
 export * from "./single-table/store.js";
