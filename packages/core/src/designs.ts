@@ -1,40 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SingleTableStore } from "./single-table/store.js";
 import type { Store, TableDesign } from "./store.js";
-import { singleTable, type TableDefinition } from "./table/definition.js";
-
-/**
- * The switch between the two designs (`TABLE_DESIGN=single|multi`). Composition roots (dev server, Lambda,
- * tests, comparison) call only this: which tables a design needs, and the Store that serves it.
- */
-export const TABLE_DESIGNS = ["single"] as const satisfies readonly TableDesign[];
-
-export function parseTableDesign(value: string | undefined): TableDesign {
-  const design = value ?? "single";
-  if ((TABLE_DESIGNS as readonly string[]).includes(design)) return design as TableDesign;
-  throw new Error(`TABLE_DESIGN must be one of ${TABLE_DESIGNS.join(", ")} (got "${design}")`);
-}
-
-/** The table definitions a design needs, each keyed by its logical id (`Table`, …). */
-export function tableDefinitions(design: TableDesign): TableDefinition[] {
-  switch (design) {
-    case "single":
-      return [singleTable];
-    default:
-      throw new Error(`no tables defined for design ${design}`);
-  }
-}
-
-/** Physical names: `<prefix>` for the single table; the logical id is appended for designs with several. */
-export function defaultTableNames(design: TableDesign, prefix: string): Record<string, string> {
-  const definitions = tableDefinitions(design);
-  return Object.fromEntries(
-    definitions.map((definition) => [
-      definition.id,
-      definitions.length === 1 ? prefix : `${prefix}-${definition.id.toLowerCase()}`,
-    ]),
-  );
-}
+import { singleTable } from "./table/definition.js";
 
 export interface StoreOptions {
   design: TableDesign;
