@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -97,6 +97,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   assertJava();
   const port = options.port ?? (await freePort());
   const directory = jarDirectory();
+  if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const args = [
     `-Xmx${options.maxHeap ?? "512m"}`,
     `-Djava.library.path=${join(directory, "DynamoDBLocal_lib")}`,

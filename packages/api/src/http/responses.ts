@@ -1,0 +1,48 @@
+import type { createRoute } from "@hono/zod-openapi";
+import type { StoredUser, User } from "@tablelab/core";
+import { ERROR_STATUS, type ErrorCode } from "./errors.js";
+import { ErrorSchema } from "./schemas.js";
+
+type Responses = Parameters<typeof createRoute>[0]["responses"];
+
+/** OpenAPI response entries for the error codes a route can answer with (plus the ones every route can). */
+export function errorResponses(...codes: ErrorCode[]): Responses {
+  const all: ErrorCode[] = [...codes, "validation_failed", "internal_error", "service_unavailable"];
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(all)) {
+    const status = ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, statusCodes]) => [
+      status,
+      {
+        description: statusCodes.map((code) => `\`${code}\``).join(", "),
+        content: { "application/json": { schema: ErrorSchema } },
+      },
+    ]),
+  );
+}
+
+/** A user as others see them: `email` only for the user themself. */
+export function userView(user: StoredUser, callerId: string | undefined): User {
+  if (callerId === user.userId) return user;
+  const { email: _hidden, ...publicUser } = user;
+  return publicUser;
+}
+
+export function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/**
+ * If-Match → the version to expect. `*` matches any version; a weak or malformed tag cannot match a version, so
+ * it is a 412 like any other mismatch (represented as -1, which no event has).
+ */
+export function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined) return undefined;
+  const value = ifMatch.trim();
+  if (value === "*") return undefined;
+  const match = /^"(\d{1,15})"$/.exec(value) ?? /^(\d{1,15})$/.exec(value);
+  return match?.[1] ? Number(match[1]) : -1;
+}

@@ -1,0 +1,107 @@
+import { z } from "@hono/zod-openapi";
+import {
+  CreateEventInput,
+  CreateUserInput,
+  Event,
+  isCalendarDate,
+  LIMITS,
+  Registration,
+  ULID_PATTERN,
+  UpdateEventInput,
+  UpdateUserInput,
+  User,
+} from "@tablelab/core";
+import { ERROR_STATUS } from "./errors.js";
+
+/**
+ * HTTP-facing schemas: the core's zod schemas (the one source of truth for field rules) registered under
+ * OpenAPI component names, plus what only HTTP has (path params, query strings, pages, errors).
+ */
+export const UserSchema = User.meta({ id: "User" });
+export const EventSchema = Event.meta({ id: "Event" });
+export const RegistrationSchema = Registration.meta({ id: "Registration" });
+export const CreateUserBody = CreateUserInput.meta({ id: "CreateUserInput" });
+export const UpdateUserBody = UpdateUserInput.meta({ id: "UpdateUserInput" });
+export const CreateEventBody = CreateEventInput.meta({ id: "CreateEventInput" });
+export const UpdateEventBody = UpdateEventInput.meta({ id: "UpdateEventInput" });
+/** Registering takes no fields: the caller is the attendee. An empty body or `{}` is accepted. */
+export const RegisterBody = z.strictObject({}).meta({ id: "RegisterInput" });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...Array<keyof typeof ERROR_STATUS>]),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+// zod 4 attaches methods per instance, so only schemas made with the extended `z` below have `.openapi()`;
+// they reuse the core's rules (ULID_PATTERN, isCalendarDate) rather than restating them.
+const pathId = (name: string) =>
+  z
+    .string()
+    .regex(ULID_PATTERN, "must be a ULID (26 upper-case Crockford base32 characters)")
+    .openapi({ param: { name, in: "path" }, example: "01JD5Z7Q8X3M4N5P6R7S8T9V0W" });
+const queryDate = (name: string, description: string) =>
+  z
+    .string()
+    .refine(isCalendarDate, "must be a real calendar date YYYY-MM-DD between 1970 and 9999")
+    .optional()
+    .openapi({ param: { name, in: "query" }, description, example: "2026-06-15" });
+
+export const UserIdParam = z.object({ userId: pathId("userId") });
+export const EventIdParam = z.object({ eventId: pathId("eventId") });
+export const RegistrationParams = z.object({ eventId: pathId("eventId"), userId: pathId("userId") });
+
+/** Query strings are strings: `limit` is parsed strictly (digits only), never coerced from "1e2" or " 5". */
+export const Limit = z
+  .string()
+  .regex(/^\d{1,3}$/, "must be an integer from 1 to 100")
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(LIMITS.pageSize))
+  .optional()
+  .openapi({ param: { name: "limit", in: "query" }, type: "integer", minimum: 1, maximum: 100, default: 20 });
+
+export const Cursor = z
+  .string()
+  .min(1)
+  .max(2048)
+  .optional()
+  .openapi({ param: { name: "cursor", in: "query" }, description: "opaque cursor from the previous page" });
+
+export const PageQuery = z.strictObject({ limit: Limit, cursor: Cursor });
+
+export const EventsQuery = z.strictObject({
+  from: queryDate("from", "first date, inclusive; default: today (UTC)"),
+  to: queryDate("to", "last date, inclusive; default: from + 30 days; at most 365 days after from"),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const UserQuery = z.strictObject({
+  include: z
+    .enum(["events"])
+    .optional()
+    .openapi({ param: { name: "include", in: "query" } }),
+  limit: Limit,
+});
+export const EventQuery = z.strictObject({
+  include: z
+    .enum(["attendees"])
+    .optional()
+    .openapi({ param: { name: "include", in: "query" } }),
+  limit: Limit,
+});
+
+export function pageOf<T extends z.ZodType>(item: T, id: string) {
+  return z.object({ items: z.array(item), cursor: z.string().nullable() }).meta({ id });
+}
+export const EventPage = pageOf(EventSchema, "EventPage");
+export const RegistrationPage = pageOf(RegistrationSchema, "RegistrationPage");
+export const UserWithEvents = UserSchema.extend({ events: EventPage.optional() }).meta({ id: "UserWithEvents" });
+export const EventWithAttendees = EventSchema.extend({ attendees: RegistrationPage.optional() }).meta({
+  id: "EventWithAttendees",
+});
+export const SignUpResponse = z.object({ user: UserSchema, token: z.string() }).meta({ id: "SignUpResponse" });

@@ -1,0 +1,72 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.js";
+
+/**
+ * Interactive docs (Swagger UI) whose assets come from the `swagger-ui-dist` npm package, served by the app
+ * itself: no CDN, so the page works offline. Assets are read on first use and kept in memory; on Lambda the
+ * package is installed next to the bundle rather than bundled (it is ~1.5 MB the API itself never needs).
+ */
+const ASSETS = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+  "swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
+  "favicon-32x32.png": "image/png",
+} as const;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>tablelab API</title>
+  <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script src="/docs/swagger-ui-standalone-preset.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>`;
+
+// A file rather than an inline script, so a strict Content-Security-Policy can forbid inline scripts.
+const INIT = `window.ui = SwaggerUIBundle({
+  url: "/openapi.json",
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: "StandaloneLayout"
+});`;
+
+const cache = new Map<string, Promise<Buffer>>();
+
+function assetDirectory(): string {
+  return dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+}
+
+function readAsset(name: keyof typeof ASSETS): Promise<Buffer> {
+  let pending = cache.get(name);
+  if (!pending) {
+    pending = readFile(join(assetDirectory(), name));
+    pending.catch(() => cache.delete(name));
+    cache.set(name, pending);
+  }
+  return pending;
+}
+
+export const docsRoutes = new Hono<AppEnv>()
+  .get("/docs", (c) => c.html(PAGE))
+  .get("/docs/init.js", (c) => c.body(INIT, 200, { "Content-Type": "text/javascript; charset=utf-8" }))
+  .get("/docs/:asset", async (c, next) => {
+    const name = c.req.param("asset");
+    if (!Object.hasOwn(ASSETS, name)) return next();
+    const asset = name as keyof typeof ASSETS;
+    const body = await readAsset(asset);
+    return c.body(new Uint8Array(body), 200, {
+      "Content-Type": ASSETS[asset],
+      "Cache-Control": "public, max-age=86400",
+    });
+  });

@@ -1,0 +1,152 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { LIMITS } from "@tablelab/core";
+import type { AppEnv } from "../http/env.js";
+import { ApiError } from "../http/errors.js";
+import { errorResponses, userView } from "../http/responses.js";
+import {
+  CreateUserBody,
+  EventPage,
+  PageQuery,
+  RegistrationPage,
+  SignUpResponse,
+  UpdateUserBody,
+  UserIdParam,
+  UserQuery,
+  UserSchema,
+  UserWithEvents,
+} from "../http/schemas.js";
+import { validationHook } from "../http/validation.js";
+import { authenticate, mintToken } from "../middleware/auth.js";
+import { limitBody, requireJson } from "../middleware/body.js";
+import { validatePathIds } from "../middleware/path-ids.js";
+
+const bearer = [{ bearerAuth: [] }];
+const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+
+const signUp = createRoute({
+  method: "post",
+  path: "/users",
+  tags: ["users"],
+  summary: "Sign up (AP3)",
+  description: "Creates a user and returns a token for it. Accepts an `Idempotency-Key` header.",
+  middleware: [limitBody, requireJson()] as const,
+  request: { body: json(CreateUserBody) },
+  responses: {
+    201: {
+      description: "the new user and a bearer token",
+      content: { "application/json": { schema: SignUpResponse } },
+    },
+    ...errorResponses("invalid_json", "email_taken", "payload_too_large", "unsupported_media_type"),
+  },
+});
+
+const getUser = createRoute({
+  method: "get",
+  path: "/users/{userId}",
+  tags: ["users"],
+  summary: "Get a user (AP1), optionally with the first page of the events they organize (AP9)",
+  middleware: [validatePathIds, authenticate({ required: false })] as const,
+  request: { params: UserIdParam, query: UserQuery },
+  responses: {
+    200: { description: "the user", content: { "application/json": { schema: UserWithEvents } } },
+    ...errorResponses("unauthorized", "not_found"),
+  },
+});
+
+const updateUser = createRoute({
+  method: "patch",
+  path: "/users/{userId}",
+  tags: ["users"],
+  summary: "Change your name or email (AP4)",
+  security: bearer,
+  middleware: [
+    validatePathIds,
+    authenticate({ required: true, userMustExist: true }),
+    limitBody,
+    requireJson(),
+  ] as const,
+  request: { params: UserIdParam, body: json(UpdateUserBody) },
+  responses: {
+    200: { description: "the updated user", content: { "application/json": { schema: UserSchema } } },
+    ...errorResponses(
+      "invalid_json",
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "email_taken",
+      "payload_too_large",
+      "unsupported_media_type",
+    ),
+  },
+});
+
+const listOrganized = createRoute({
+  method: "get",
+  path: "/users/{userId}/events",
+  tags: ["users"],
+  summary: "Events the user organizes, by date (AP8)",
+  middleware: [validatePathIds, authenticate({ required: false })] as const,
+  request: { params: UserIdParam, query: PageQuery },
+  responses: {
+    200: { description: "a page of events", content: { "application/json": { schema: EventPage } } },
+    ...errorResponses("unauthorized", "not_found", "invalid_cursor"),
+  },
+});
+
+const listUserRegistrations = createRoute({
+  method: "get",
+  path: "/users/{userId}/registrations",
+  tags: ["users"],
+  summary: "Events you are registered for, by date (AP16; self only)",
+  security: bearer,
+  middleware: [validatePathIds, authenticate({ required: true })] as const,
+  request: { params: UserIdParam, query: PageQuery },
+  responses: {
+    200: { description: "a page of registrations", content: { "application/json": { schema: RegistrationPage } } },
+    ...errorResponses("unauthorized", "forbidden", "not_found", "invalid_cursor"),
+  },
+});
+
+export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(signUp, async (c) => {
+    const { store, jwtSecret } = c.var.deps;
+    const user = await store.createUser(c.req.valid("json"));
+    return c.json({ user, token: await mintToken(user.userId, jwtSecret) }, 201);
+  })
+  .openapi(getUser, async (c) => {
+    const { store } = c.var.deps;
+    const { userId } = c.req.valid("param");
+    const { include, limit } = c.req.valid("query");
+    if (include === "events") {
+      const { user, events } = await store.getUserWithEvents(userId, { limit: limit ?? LIMITS.defaultPageSize });
+      return c.json({ ...userView(user, c.var.callerId), events }, 200);
+    }
+    if (limit !== undefined) throw new ApiError("validation_failed", "`limit` applies only with include=events");
+    return c.json(userView(await store.getUser(userId), c.var.callerId), 200);
+  })
+  .openapi(updateUser, async (c) => {
+    const { store } = c.var.deps;
+    const { userId } = c.req.valid("param");
+    const user = await store.updateUser(userId, c.var.callerId as string, c.req.valid("json"));
+    return c.json(user, 200);
+  })
+  .openapi(listOrganized, async (c) => {
+    const { userId } = c.req.valid("param");
+    const { limit, cursor } = c.req.valid("query");
+    const page = await c.var.deps.store.listEventsByOrganizer(userId, {
+      limit: limit ?? LIMITS.defaultPageSize,
+      cursor,
+    });
+    return c.json(page, 200);
+  })
+  .openapi(listUserRegistrations, async (c) => {
+    const { store } = c.var.deps;
+    const { userId } = c.req.valid("param");
+    const { limit, cursor } = c.req.valid("query");
+    if (c.var.callerId !== userId) {
+      await store.getUser(userId); // existence answers before permission (404 before 403)
+      throw new ApiError("forbidden", "you can only list your own registrations");
+    }
+    const page = await store.listUserRegistrations(userId, { limit: limit ?? LIMITS.defaultPageSize, cursor });
+    return c.json(page, 200);
+  });

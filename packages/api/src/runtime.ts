@@ -1,0 +1,35 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { createDynamoClients, createStore, type DynamoClients } from "@tablelab/core";
+import { createApp } from "./app.js";
+import type { ApiConfig } from "./config.js";
+
+/** Wires config → DynamoDB clients → the chosen design's Store → the app. Shared by the server and Lambda. */
+export function buildRuntime(config: ApiConfig & { jwtSecret: string }): {
+  app: ReturnType<typeof createApp>;
+  clients: DynamoClients;
+  logger: Logger;
+} {
+  const logger = new Logger({
+    serviceName: "tablelab-api",
+    logLevel: config.logLevel as "INFO",
+  });
+  const clients = createDynamoClients({ ...config.dynamo, maxSockets: 256 });
+  const store = createStore({
+    design: config.design,
+    document: clients.document,
+    tableNames: config.tableNames,
+    cursorSecret: config.jwtSecret,
+  });
+  const app = createApp({
+    store,
+    jwtSecret: config.jwtSecret,
+    dbMetrics: config.dbMetrics,
+    corsOrigins: config.corsOrigins,
+    logger: {
+      info: (message, extra) => (extra ? logger.info(message, extra) : logger.info(message)),
+      error: (message, extra) => (extra ? logger.error(message, extra) : logger.error(message)),
+    },
+    now: () => new Date(),
+  });
+  return { app, clients, logger };
+}
