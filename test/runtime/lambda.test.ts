@@ -1,11 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp, mintToken, silentLogger } from "@tablelab/api";
-import type { APIGatewayProxyEventV2, APIGatewayProxyResult, LambdaContext } from "hono/aws-lambda";
+import type { APIGatewayProxyResult, ApiGatewayRequestContextV2, LambdaContext, LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createTestDatabase, DESIGNS, type TestDatabase } from "../support/database.js";
 
 const SECRET = "lambda-test-secret";
+
+/** Hono exports the union only; the payload 2.0 member is the one with `requestContext.http`. */
+type APIGatewayProxyEventV2 = Extract<LambdaEvent, { requestContext: ApiGatewayRequestContextV2 }>;
 
 /** An API Gateway HTTP API (payload format 2.0) event, as the `$default` route delivers it. */
 function httpApiEvent(
