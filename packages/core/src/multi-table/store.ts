@@ -38,39 +38,7 @@ import { type BatchGetRequest, batchDeleteAll, batchGetAll, type Item, type Key 
 import { cancellation, conditionFailure, isKeyOf, names, type Outcome } from "./dynamo.js";
 import { dateEventId, type RegistrationItem, toEvent, toRegistration, toUser } from "./mapping.js";
 
-/**
- * The one-table-per-entity design: the contrast to the single-table store, written the way an introductory
- * DynamoDB article teaches (one table per entity keyed by its id, a GSI per other lookup, the plain document
- * client). Same port, same invariants, same errors and cursors contract; see `table/definition.ts` for the
- * tables and why each index exists.
- *
- * It keeps no copies of names: lists join at read time (Query, then one BatchGetItem across the users and
- * events tables), so "copies stay current" holds trivially. The one copy it keeps is the event's date on each
- * registration — the by-user index sorts on it — rewritten when the event's date changes.
- *
- * Request cost per access pattern (a transaction counts as one request; "‖" = sent in parallel):
- *
- * | AP   | requests                                                                                                  |
- * |------|-----------------------------------------------------------------------------------------------------------|
- * | AP1  | 1 GetItem                                                                                                 |
- * | AP2  | 1 Query (EmailIndex); +1 GetItem (Emails) only if a lagging index shows two users with the address          |
- * | AP3  | 1 TransactWriteItems (user + email item)                                                                  |
- * | AP4  | name only: 1 UpdateItem; email change: 1 GetItem + 1 TransactWriteItems (user + old and new email items)    |
- * | AP5  | 1 PutItem                                                                                                 |
- * | AP6  | 1 GetItem                                                                                                 |
- * | AP7  | 1 Query (DateIndex) per page                                                                              |
- * | AP8  | 1 Query (OrganizerIndex) per page; +1 GetItem (user) when a first page is empty, to tell 404 from none     |
- * | AP9  | 2: GetItem (user) ‖ Query (OrganizerIndex)                                                                 |
- * | AP10 | 1 UpdateItem; a date change adds 1 Query per page of registration keys + 1 UpdateItem per registration    |
- * | AP11 | 1 DeleteItem + 1 Query per page of registration keys + 1 BatchWriteItem per 25 registrations               |
- * | AP12 | 2: BatchGetItem (event + user) + TransactWriteItems (seat + registration)                                  |
- * | AP13 | 1 TransactWriteItems (registration + seat)                                                                |
- * | AP14 | 2 per page: Query (Registrations) + BatchGetItem (the event + attendees); a 100-item page needs 2 BatchGets  |
- * | AP15 | 2: Query (Registrations) + BatchGetItem (the event + attendees)                                            |
- * | AP16 | 2 per page: Query (UserIndex) + BatchGetItem (the user + events); a 100-item page needs 2 BatchGets         |
- *
- * An empty page after the first (`cursor` given, no items) costs only its Query.
- */
+/** Physical table names, by role. */
 export interface MultiTableNames {
   users: string;
   emails: string;
@@ -103,6 +71,39 @@ interface QueryPage {
   lastKey: Key | undefined;
 }
 
+/**
+ * The one-table-per-entity design: the contrast to the single-table store, written the way an introductory
+ * DynamoDB article teaches (one table per entity keyed by its id, a GSI per other lookup, the plain document
+ * client). Same port, same invariants, same errors and cursors contract; see `table/definition.ts` for the
+ * tables and why each index exists.
+ *
+ * It keeps no copies of names: lists join at read time (Query, then one BatchGetItem across the users and
+ * events tables), so "copies stay current" holds trivially. The one copy it keeps is the event's date on each
+ * registration — the by-user index sorts on it — rewritten when the event's date changes.
+ *
+ * Request cost per access pattern (a transaction counts as one request; "‖" = sent in parallel):
+ *
+ * | AP   | requests                                                                                                  |
+ * |------|-----------------------------------------------------------------------------------------------------------|
+ * | AP1  | 1 GetItem                                                                                                 |
+ * | AP2  | 1 Query (EmailIndex); +1 GetItem (Emails) only if a lagging index shows two users with the address          |
+ * | AP3  | 1 TransactWriteItems (user + email item)                                                                  |
+ * | AP4  | name only: 1 UpdateItem; email change: 1 GetItem + 1 TransactWriteItems (user, old and new email items)    |
+ * | AP5  | 1 PutItem                                                                                                 |
+ * | AP6  | 1 GetItem                                                                                                 |
+ * | AP7  | 1 Query (DateIndex) per page                                                                              |
+ * | AP8  | 1 Query (OrganizerIndex) per page; +1 GetItem (user) when a first page is empty, to tell 404 from none     |
+ * | AP9  | 2: GetItem (user) ‖ Query (OrganizerIndex)                                                                 |
+ * | AP10 | 1 UpdateItem; a date change adds 1 Query per 100 registrations + 1 UpdateItem per registration   |
+ * | AP11 | 1 DeleteItem + 1 Query per 100 registrations + 1 BatchWriteItem per 25 registrations              |
+ * | AP12 | 2: BatchGetItem (event + user) + TransactWriteItems (seat + registration)                                  |
+ * | AP13 | 1 TransactWriteItems (registration + seat)                                                                |
+ * | AP14 | 2 per page: Query (Registrations) + BatchGetItem (the event + attendees); a 100-item page needs 2 BatchGets  |
+ * | AP15 | 2: Query (Registrations) + BatchGetItem (the event + attendees)                                            |
+ * | AP16 | 2 per page: Query (UserIndex) + BatchGetItem (the user + events); a 100-item page needs 2 BatchGets         |
+ *
+ * An empty page after the first (`cursor` given, no items) costs only its Query.
+ */
 export class MultiTableStore implements Store {
   readonly design = "multi" as const;
   readonly #document: DynamoDBDocumentClient;
