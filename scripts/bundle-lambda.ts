@@ -31,7 +31,8 @@ if (!file) {
 
 const path = relative(root, file).replace(/\.[^./]+$/, "");
 const outfile = join(out, dirname(path), `${basename(path).replaceAll(".", "-")}.mjs`);
-rmSync(out, { recursive: true, force: true });
+// Only our own files are replaced: --out may name a directory that holds other things.
+for (const stale of [outfile, `${outfile}.map`, join(out, "meta.json")]) rmSync(stale, { force: true });
 mkdirSync(dirname(outfile), { recursive: true });
 
 const result = await build({
@@ -78,6 +79,7 @@ for (const [input, { bytesInOutput }] of Object.entries(
 }
 const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8);
 
-console.log(`${relative(root, outfile)}: ${kib(bytes)} ${dev ? "unminified" : "minified"}, ${kib(gzip)} gzip`);
+const shown = outfile.startsWith(`${root}/`) ? relative(root, outfile) : outfile;
+console.log(`${shown}: ${kib(bytes)} ${dev ? "unminified" : "minified"}, ${kib(gzip)} gzip`);
 console.log(`external (npm-installed into the function package): ${API_NODE_INSTALL.join(", ")}`);
 for (const [name, size] of top) console.log(`  ${kib(size).padStart(10)}  ${name}`);
