@@ -37,6 +37,10 @@ declare module "sst" {
       name: string;
       type: "sst.aws.Dynamo";
     };
+    Idempotency: {
+      name: string;
+      type: "sst.aws.Dynamo";
+    };
     Emails: {
       name: string;
       type: "sst.aws.Dynamo";

@@ -112,7 +112,7 @@ export const IdempotencyKeyHeader = z.object({
     .string()
     .optional()
     .openapi({
-      param: { name: "Idempotency-Key", in: "header" },
+      param: { name: "idempotency-key", in: "header" },
       description:
         "1–36 characters of [A-Za-z0-9_-]. A retry with the same key, caller and body within 10 minutes returns the " +
         "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
