@@ -12,6 +12,8 @@ export type RegistrationItem = {
   userId: string;
   registeredAt: string;
   dateEventId: string;
+  /** Which call wrote it (see MultiTableStore.register). */
+  writeId?: string;
 };
 
 /** The by-date sort key of events and registrations: `<YYYY-MM-DD>#<eventId>`. */

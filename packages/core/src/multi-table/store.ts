@@ -224,7 +224,10 @@ export class MultiTableStore implements Store {
         },
       ]),
     );
-    if (outcomes?.[1]?.rejected) throw new EmailTakenError();
+    const marker = outcomes?.[1];
+    // A marker that is ours already: an earlier attempt of this very call committed (its answer was lost).
+    if (marker?.rejected && marker.item?.userId === user.userId) return user;
+    if (marker?.rejected) throw new EmailTakenError();
     if (outcomes) throw new Error(`createUser cancelled: ${outcomes.map((o) => o.code).join(",")}`);
     return user;
   }
@@ -341,14 +344,20 @@ export class MultiTableStore implements Store {
       createdAt: now,
       updatedAt: now,
     };
-    await this.#document.send(
-      new PutCommand({
-        TableName: this.#tables.events,
-        Item: { ...event, month: monthOf(event.date), dateEventId: dateEventId(event.date, event.eventId) },
-        ConditionExpression: "attribute_not_exists(#eventId)",
-        ExpressionAttributeNames: names("eventId"),
-      }),
-    );
+    try {
+      await this.#document.send(
+        new PutCommand({
+          TableName: this.#tables.events,
+          Item: { ...event, month: monthOf(event.date), dateEventId: dateEventId(event.date, event.eventId) },
+          ConditionExpression: "attribute_not_exists(#eventId)",
+          ExpressionAttributeNames: names("eventId"),
+        }),
+      );
+    } catch (error) {
+      // The id is new, so an existing item can only be this call's own, committed by an attempt whose answer
+      // was lost before the SDK retried: the event exists, which is what the caller asked for.
+      if (!conditionFailure(error)) throw error;
+    }
     return event;
   }
 
@@ -446,9 +455,16 @@ export class MultiTableStore implements Store {
     changes: UpdateEventInput,
     expectedVersion?: number,
   ): Promise<Event> {
-    const attributes = ["organizerId", "version", "updatedAt"];
-    const values: Record<string, unknown> = { ":actor": actorId, ":one": 1, ":now": this.#timestamp() };
-    const set = ["#updatedAt = :now"];
+    // The call that last changed the event: a retried update whose first attempt committed unseen recognises it.
+    const writeId = this.#newId();
+    const attributes = ["organizerId", "version", "updatedAt", "writeId"];
+    const values: Record<string, unknown> = {
+      ":actor": actorId,
+      ":one": 1,
+      ":now": this.#timestamp(),
+      ":writeId": writeId,
+    };
+    const set = ["#updatedAt = :now", "#writeId = :writeId"];
     const remove: string[] = [];
     for (const field of ["name", "description", "venue", "date", "capacity"] as const) {
       const value = changes[field];
@@ -468,7 +484,7 @@ export class MultiTableStore implements Store {
       values[":month"] = monthOf(changes.date);
       values[":dateEventId"] = dateEventId(changes.date, eventId);
     }
-    const conditions = ["#organizerId = :actor"];
+    const conditions = ["#organizerId = :actor", "(attribute_not_exists(#writeId) OR #writeId <> :writeId)"];
     if (expectedVersion !== undefined) {
       conditions.push("#version = :expected");
       values[":expected"] = expectedVersion;
@@ -497,11 +513,14 @@ export class MultiTableStore implements Store {
       if (!failure) throw error;
       const old = failure.item;
       if (!old) throw new NotFoundError("event");
-      if (old.organizerId !== actorId) throw new ForbiddenError("only the organizer may change this event");
-      if (expectedVersion !== undefined && old.version !== expectedVersion) {
-        throw new PreconditionFailedError(old.version as number);
+      if (old.writeId !== writeId) {
+        if (old.organizerId !== actorId) throw new ForbiddenError("only the organizer may change this event");
+        if (expectedVersion !== undefined && old.version !== expectedVersion) {
+          throw new PreconditionFailedError(old.version as number);
+        }
+        throw new CapacityConflictError(old.registeredCount as number);
       }
-      throw new CapacityConflictError(old.registeredCount as number);
+      updated = toEvent(old);
     }
     if (changes.date !== undefined) await this.#refreshRegistrationDates(eventId, dateEventId(updated.date, eventId));
     return updated;
@@ -589,6 +608,8 @@ export class MultiTableStore implements Store {
    * date is current) and the registration (`attribute_not_exists`: never twice).
    */
   async register(eventId: string, userId: string): Promise<Registration> {
+    // Which call wrote the registration: a retry whose first attempt committed unseen recognises its own.
+    const writeId = this.#newId();
     return retryOnConflict(async () => {
       const found = await this.#batchGet([
         { table: this.#tables.events, keys: [{ eventId }], consistent: true },
@@ -606,6 +627,7 @@ export class MultiTableStore implements Store {
         userId,
         registeredAt: this.#timestamp(),
         dateEventId: dateEventId(event.date, eventId),
+        writeId,
       };
       const outcomes = await this.#transact([
         {
@@ -631,7 +653,10 @@ export class MultiTableStore implements Store {
       ]);
       if (!outcomes) return toRegistration(registration, userItem, eventItem);
       const [seat, created] = outcomes;
-      if (created?.rejected && created.item) throw new AlreadyRegisteredError();
+      if (created?.rejected && created.item) {
+        if (created.item.writeId === writeId) return toRegistration(created.item, userItem, eventItem);
+        throw new AlreadyRegisteredError();
+      }
       if (seat?.rejected) {
         if (!seat.item) throw new NotFoundError("event");
         const current = seat.item as { registeredCount: number; capacity: number };

@@ -104,6 +104,8 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         version: { type: "number", required: true },
         createdAt: { type: "string", required: true, readOnly: true },
         updatedAt: { type: "string", required: true },
+        // The call that last changed it: a retried update whose first attempt committed unseen recognises it.
+        writeId: { type: "string" },
         // The date bucket: events spread over one partition per month instead of one hot partition.
         month: {
           type: "string",
@@ -147,6 +149,8 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         eventId: { type: "string", required: true, readOnly: true },
         userId: { type: "string", required: true, readOnly: true },
         registeredAt: { type: "string", required: true, readOnly: true },
+        // Which call wrote it: a retry whose first attempt committed unseen recognises its own registration.
+        writeId: { type: "string", readOnly: true },
         // Immutable copy: lets the cancel condition check "the attendee or the organizer" in one write.
         organizerId: { type: "string", required: true, readOnly: true },
         userName: { type: "string", required: true },

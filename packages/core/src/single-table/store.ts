@@ -109,17 +109,21 @@ export class SingleTableStore implements Store {
   async createUser(input: CreateUserInput): Promise<StoredUser> {
     const now = this.#timestamp();
     const user = { userId: this.#newId(), name: input.name, email: input.email, createdAt: now, updatedAt: now };
-    const result = await retryOnConflict(async () =>
-      this.#model.service.transaction
+    await retryOnConflict(async () => {
+      const result = await this.#model.service.transaction
         .write(({ user: users, emailMarker }) => [
           users.create(user).commit(),
           emailMarker.create({ ...user }).commit({ response: "all_old" }),
         ])
-        .go(),
-    );
-    const outcomes = cancelled(result);
-    if (outcomes?.[1]?.rejected) throw new EmailTakenError();
-    if (outcomes) throw new Error(`createUser cancelled: ${outcomes.map((o) => o.code).join(",")}`);
+        .go();
+      const outcomes = cancelled(result);
+      if (!outcomes) return;
+      const marker = outcomes[1];
+      // A marker that is ours already: an earlier attempt of this very call committed (its answer was lost).
+      if (marker?.rejected && marker.item?.userId === user.userId) return;
+      if (marker?.rejected) throw new EmailTakenError();
+      throw new Error(`createUser cancelled: ${outcomes.map((o) => o.code).join(",")}`);
+    });
     return user;
   }
 
@@ -209,7 +213,13 @@ export class SingleTableStore implements Store {
       createdAt: now,
       updatedAt: now,
     };
-    await this.#model.event.create(event).go();
+    try {
+      await this.#model.event.create(event).go();
+    } catch (error) {
+      // The id is new, so an existing item can only be this call's own, committed by an attempt whose answer
+      // was lost before the SDK retried: the event exists, which is what the caller asked for.
+      if (!conditionFailure(error)) throw error;
+    }
     return toEvent(event);
   }
 
@@ -275,7 +285,8 @@ export class SingleTableStore implements Store {
     changes: UpdateEventInput,
     expectedVersion?: number,
   ): Promise<Event> {
-    const set: Record<string, unknown> = { updatedAt: this.#timestamp() };
+    const writeId = this.#newId();
+    const set: Record<string, unknown> = { updatedAt: this.#timestamp(), writeId };
     const remove: Array<"description" | "venue"> = [];
     for (const [field, value] of Object.entries(changes)) {
       // An empty description or venue removes it: optional fields are absent, never "".
@@ -292,6 +303,8 @@ export class SingleTableStore implements Store {
         .where((attr, op) =>
           [
             op.eq(attr.organizerId, actorId),
+            // Not already applied by an earlier attempt of this same call (the SDK retries lost answers).
+            `(${op.notExists(attr.writeId)} OR ${op.ne(attr.writeId, writeId)})`,
             ...(expectedVersion !== undefined ? [op.eq(attr.version, expectedVersion)] : []),
             ...(changes.capacity !== undefined ? [op.lte(attr.registeredCount, changes.capacity)] : []),
           ].join(" AND "),
@@ -303,11 +316,14 @@ export class SingleTableStore implements Store {
       if (!failure) throw error;
       const old = failure.item;
       if (!old) throw new NotFoundError("event");
-      if (old.organizerId !== actorId) throw new ForbiddenError("only the organizer may change this event");
-      if (expectedVersion !== undefined && old.version !== expectedVersion) {
-        throw new PreconditionFailedError(old.version as number);
+      if (old.writeId !== writeId) {
+        if (old.organizerId !== actorId) throw new ForbiddenError("only the organizer may change this event");
+        if (expectedVersion !== undefined && old.version !== expectedVersion) {
+          throw new PreconditionFailedError(old.version as number);
+        }
+        throw new CapacityConflictError(old.registeredCount as number);
       }
-      throw new CapacityConflictError(old.registeredCount as number);
+      updated = toEvent(old as unknown as Parameters<typeof toEvent>[0]);
     }
     if (changes.name !== undefined || changes.date !== undefined || changes.venue !== undefined) {
       await this.#refreshEventCopies(updated);
@@ -372,6 +388,7 @@ export class SingleTableStore implements Store {
   // ---------------------------------------------------------------- registrations
 
   async register(eventId: string, userId: string): Promise<Registration> {
+    const writeId = this.#newId();
     return retryOnConflict(async () => {
       // One BatchGetItem reads what the registration copies: the event summary and the attendee's name.
       const [eventKey, userKey] = [
@@ -394,6 +411,7 @@ export class SingleTableStore implements Store {
         eventId,
         userId,
         registeredAt: this.#timestamp(),
+        writeId,
         organizerId: event.organizerId,
         userName: user.name,
         eventName: event.name,
@@ -422,7 +440,12 @@ export class SingleTableStore implements Store {
       const outcomes = cancelled(result);
       if (!outcomes) return toRegistration(registration);
       const [seat, created] = outcomes;
-      if (created?.rejected && created.item) throw new AlreadyRegisteredError();
+      if (created?.rejected && created.item) {
+        // Ours: an earlier attempt of this call committed but its answer was lost. Anyone else's: a conflict.
+        if (created.item.writeId === writeId)
+          return toRegistration(created.item as unknown as Parameters<typeof toRegistration>[0]);
+        throw new AlreadyRegisteredError();
+      }
       if (seat?.rejected) {
         if (!seat.item) throw new NotFoundError("event");
         const current = seat.item as { registeredCount: number; capacity: number };
@@ -434,8 +457,8 @@ export class SingleTableStore implements Store {
   }
 
   async cancelRegistration(eventId: string, userId: string, actorId: string): Promise<void> {
-    const result = await retryOnConflict(async () =>
-      this.#model.service.transaction
+    await retryOnConflict(async () => {
+      const result = await this.#model.service.transaction
         .write(({ registration, event }) => [
           registration
             .remove({ eventId, userId })
@@ -447,15 +470,15 @@ export class SingleTableStore implements Store {
             .where((attr, op) => op.gt(attr.registeredCount, 0))
             .commit({ response: "all_old" }),
         ])
-        .go(),
-    );
-    const outcomes = cancelled(result);
-    if (!outcomes) return;
-    const [removal, seat] = outcomes;
-    if (seat?.rejected && !seat.item) throw new NotFoundError("event");
-    if (removal?.rejected && !removal.item) throw new NotFoundError("registration");
-    if (removal?.rejected) throw new ForbiddenError("only the attendee or the organizer may cancel");
-    throw new Error(`cancelRegistration cancelled: ${outcomes.map((o) => o.code).join(",")}`);
+        .go();
+      const outcomes = cancelled(result);
+      if (!outcomes) return;
+      const [removal, seat] = outcomes;
+      if (seat?.rejected && !seat.item) throw new NotFoundError("event");
+      if (removal?.rejected && !removal.item) throw new NotFoundError("registration");
+      if (removal?.rejected) throw new ForbiddenError("only the attendee or the organizer may cancel");
+      throw new Error(`cancelRegistration cancelled: ${outcomes.map((o) => o.code).join(",")}`);
+    });
   }
 
   /** One query on the `attendance` collection: the event (first page only), then registrations by userId. */
