@@ -86,7 +86,7 @@ describe("multi-table store: every access pattern, with its cost in requests", (
 
   it("is the multi design", () => {
     expect(store.design).toBe("multi");
-    expect(Object.keys(db.tableNames).sort()).toEqual(["Emails", "Events", "Registrations", "Users"]);
+    expect(Object.keys(db.tableNames).sort()).toEqual(["Emails", "Events", "Idempotency", "Registrations", "Users"]);
   });
 
   it("AP3 creates users in one transaction and keeps emails unique", async () => {

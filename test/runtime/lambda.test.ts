@@ -55,7 +55,7 @@ describe.each(DESIGNS)("Lambda handler (%s design) answers like the node server"
     // The handler module builds its client, store and app at import time, from the environment.
     vi.stubEnv("DYNAMODB_ENDPOINT", inject("dynamoEndpoint"));
     vi.stubEnv("TABLE_DESIGN", design);
-    vi.stubEnv("TABLE_NAME", Object.values(db.tableNames)[0] ?? "");
+    vi.stubEnv("TABLE_NAME", db.tablePrefix);
     vi.stubEnv("JWT_SECRET", SECRET);
     vi.stubEnv("LOG_LEVEL", "silent");
     vi.resetModules();

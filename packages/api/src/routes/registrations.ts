@@ -5,6 +5,7 @@ import { ApiError } from "../http/errors.js";
 import { errorResponses } from "../http/responses.js";
 import {
   EventIdParam,
+  IdempotencyKeyHeader,
   PageQuery,
   RegisterBody,
   RegistrationPage,
@@ -14,6 +15,7 @@ import {
 import { invalidInput, validationHook } from "../http/validation.js";
 import { authenticate } from "../middleware/auth.js";
 import { limitBody, requireJson } from "../middleware/body.js";
+import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
 
 const bearer = [{ bearerAuth: [] }];
@@ -30,8 +32,9 @@ const register = createRoute({
     authenticate({ required: true, userMustExist: true }),
     limitBody,
     requireJson({ optional: true }),
+    idempotent,
   ] as const,
-  request: { params: EventIdParam },
+  request: { params: EventIdParam, headers: IdempotencyKeyHeader },
   responses: {
     201: {
       description: "the registration",
@@ -46,6 +49,8 @@ const register = createRoute({
       "event_full",
       "payload_too_large",
       "unsupported_media_type",
+      "request_in_progress",
+      "idempotency_mismatch",
     ),
   },
 });
@@ -78,8 +83,7 @@ const cancel = createRoute({
 });
 
 /** The register body is optional, so it is parsed here rather than by a `json` validator that would demand one. */
-async function readOptionalBody(request: Request): Promise<unknown> {
-  const text = await request.text();
+async function readOptionalBody(text: string): Promise<unknown> {
   if (text.length === 0) return {};
   try {
     return JSON.parse(text);
@@ -90,7 +94,7 @@ async function readOptionalBody(request: Request): Promise<unknown> {
 
 export const registrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(register, async (c) => {
-    const body = RegisterBody.safeParse(await readOptionalBody(c.req.raw));
+    const body = RegisterBody.safeParse(await readOptionalBody(await c.req.text()));
     if (!body.success) throw invalidInput(body.error.issues, "body");
     const { eventId } = c.req.valid("param");
     const userId = c.var.callerId as string;

@@ -24,6 +24,8 @@ export interface TableDefinition {
   fields: Record<string, AttributeType>;
   primaryIndex: KeySchema;
   globalIndexes: Record<string, GlobalIndex>;
+  /** Attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes by (idempotency records). */
+  timeToLiveAttribute?: string;
 }
 
 /**
@@ -40,6 +42,8 @@ export const singleTable = {
     gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "all" },
   },
+  // Idempotency records (`pk` = hashed key, `sk` = IDEMPOTENCY) expire ten minutes after their request.
+  timeToLiveAttribute: "expiration",
 } as const satisfies TableDefinition;
 
 /**
@@ -110,8 +114,17 @@ export const registrationsTable = {
   },
 } as const satisfies TableDefinition;
 
+/** Idempotency records of the API's POSTs (one table per concern, in this design's style), with TTL. */
+export const idempotencyTable = {
+  id: "Idempotency",
+  fields: { id: "string" },
+  primaryIndex: { hashKey: "id" },
+  globalIndexes: {},
+  timeToLiveAttribute: "expiration",
+} as const satisfies TableDefinition;
+
 /** The multi-table design's tables, in creation order. */
-export const multiTables = [usersTable, emailsTable, eventsTable, registrationsTable] as const;
+export const multiTables = [usersTable, emailsTable, eventsTable, registrationsTable, idempotencyTable] as const;
 
 const SCALAR = { string: "S", number: "N", binary: "B" } as const;
 
@@ -151,5 +164,6 @@ export function sstDynamoArgs(definition: TableDefinition) {
     globalIndexes: Object.fromEntries(
       Object.entries(definition.globalIndexes).map(([name, index]) => [name, { ...index }]),
     ),
+    ...(definition.timeToLiveAttribute !== undefined && { ttl: definition.timeToLiveAttribute }),
   };
 }

@@ -1,5 +1,5 @@
 import type { TableDesign } from "../store.js";
-import { multiTables, singleTable, type TableDefinition } from "./definition.js";
+import { idempotencyTable, multiTables, singleTable, type TableDefinition } from "./definition.js";
 
 /**
  * The switch between the two designs (`TABLE_DESIGN=single|multi`). Composition roots (dev server, Lambda,
@@ -38,4 +38,27 @@ export function defaultTableNames(design: TableDesign, prefix: string): Record<s
       definitions.length === 1 ? prefix : `${prefix}-${definition.id.toLowerCase()}`,
     ]),
   );
+}
+
+/** Where a design keeps the API's idempotency records: which table, and how a record's key is laid out. */
+export interface IdempotencyLayout {
+  tableId: string;
+  keyAttribute: string;
+  /** For a composite primary key: the sort key attribute and the constant every record stores in it. */
+  sortKey?: { attribute: string; value: string };
+}
+
+export function idempotencyLayout(design: TableDesign): IdempotencyLayout {
+  switch (design) {
+    case "single":
+      return {
+        tableId: singleTable.id,
+        keyAttribute: singleTable.primaryIndex.hashKey,
+        sortKey: { attribute: singleTable.primaryIndex.rangeKey, value: "IDEMPOTENCY" },
+      };
+    case "multi":
+      return { tableId: idempotencyTable.id, keyAttribute: idempotencyTable.primaryIndex.hashKey };
+    default:
+      throw new Error(`no idempotency layout for design ${design}`);
+  }
 }
