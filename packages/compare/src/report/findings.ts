@@ -22,9 +22,11 @@ const EPSILON = 1e-9;
 
 const num = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0$/, ""));
 
+/** "3.0×" for big differences, "4%" below 1.5× (where "1.0× cheaper" would hide the difference). */
 function ratio(high: number, low: number): string {
   if (low <= EPSILON) return high <= EPSILON ? "equal" : "∞×";
-  return `${(high / low).toFixed(1)}×`;
+  const factor = high / low;
+  return factor < 1.5 ? `${Math.round((1 - low / high) * 100)}%` : `${factor.toFixed(1)}×`;
 }
 
 function compare(a: PatternStats, b: PatternStats): number {

@@ -224,7 +224,7 @@ export function renderHtml(result: ComparisonResult, found: Finding[]): string {
 ${num(meta.dataset.users)} users, ${num(meta.dataset.events)} events (${meta.dataset.fullEvents} full), ${num(meta.dataset.registrations)} registrations;
 ${meta.ops} operations per pattern and design at concurrency ${meta.concurrency}; ${(meta.durationMs / 1000).toFixed(1)} s.</p>
 <p>Prices: on-demand ${escapeHtml(prices.region)}: $${prices.writeRequestUnitPerMillion}/million WRU, $${prices.readRequestUnitPerMillion}/million RRU, $${prices.storageGbMonth}/GB-month, as of ${escapeHtml(prices.asOf)} (<a href="${escapeHtml(prices.source)}">${escapeHtml(prices.source)}</a>). ${escapeHtml(prices.note ?? "")}</p>
-<div class="note"><ul>${caveats(local)
+<div class="note"><ul>${caveats(local, meta.calibration)
     .map((line) => `<li>${inline(line)}</li>`)
     .join("")}</ul></div>
 <h2>Charts</h2>${legend(designs)}

@@ -230,7 +230,7 @@ export function renderMarkdown(result: ComparisonResult, found: Finding[]): stri
       `as of ${prices.asOf} (${prices.source}). ${prices.note ?? ""}`,
     "",
   );
-  for (const line of caveats(local)) out.push(`- ${line}`);
+  for (const line of caveats(local, meta.calibration)) out.push(`- ${line}`);
   out.push("", "## Per access pattern", "");
   if (result.designs.length > 1) {
     out.push(
