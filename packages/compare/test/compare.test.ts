@@ -8,7 +8,7 @@ import { main } from "../src/main.js";
 import type { ComparisonResult } from "../src/run.js";
 import { PATTERNS } from "../src/workloads/types.js";
 
-const SMALL = ["--users", "30", "--events", "15", "--registrations", "100", "--ops", "6", "--concurrency", "4"];
+const SMALL = ["--users", "20", "--events", "10", "--registrations", "60", "--ops", "4", "--concurrency", "2"];
 const directories: string[] = [];
 afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
