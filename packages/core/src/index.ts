@@ -4,6 +4,7 @@ export * from "./domain/index.js";
 export * from "./dynamo/index.js";
 export * from "./multi-table/batch.js";
 export * from "./multi-table/store.js";
+export { createEntities, type SingleTableModel } from "./single-table/entities.js";
 export * from "./single-table/store.js";
 export * from "./store.js";
 export * from "./table/index.js";

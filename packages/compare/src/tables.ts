@@ -1,0 +1,79 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
+import { createTableInput, defaultTableNames, type TableDesign, tableDefinitions } from "@tablelab/core";
+
+/**
+ * The comparison's own tables: `tablelab-compare-<design>-<runid>` (plus `-<entity>` for designs with several),
+ * created only if absent, tagged `tablelab:compare=<runid>`, recorded here, and at the end deleted — only those.
+ * It never writes to, or deletes, a table it did not create in this run.
+ */
+export const TAG_KEY = "tablelab:compare";
+
+export function comparisonTableNames(design: TableDesign, runId: string): Record<string, string> {
+  return defaultTableNames(design, `tablelab-compare-${design}-${runId}`);
+}
+
+export class TableExistsError extends Error {}
+
+export class ComparisonTables {
+  readonly #created: string[] = [];
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly runId: string,
+  ) {}
+
+  get created(): readonly string[] {
+    return this.#created;
+  }
+
+  /** Creates every table of a design; refuses (throws) if any name is already taken. */
+  async create(design: TableDesign): Promise<Record<string, string>> {
+    const names = comparisonTableNames(design, this.runId);
+    for (const definition of tableDefinitions(design)) {
+      const name = names[definition.id] as string;
+      if (await this.#exists(name)) {
+        throw new TableExistsError(`table ${name} already exists and was not created by this run: refusing to use it`);
+      }
+      await this.client.send(
+        new CreateTableCommand({
+          ...createTableInput(definition, name),
+          Tags: [{ Key: TAG_KEY, Value: this.runId }],
+        }),
+      );
+      this.#created.push(name);
+      await waitUntilTableExists({ client: this.client, maxWaitTime: 300, minDelay: 1 }, { TableName: name });
+    }
+    return names;
+  }
+
+  async #exists(name: string): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeTableCommand({ TableName: name }));
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === "ResourceNotFoundException") return false;
+      throw error;
+    }
+  }
+
+  /** Deletes the tables this run created (and nothing else); returns their names. */
+  async deleteCreated(): Promise<string[]> {
+    const deleted: string[] = [];
+    while (this.#created.length > 0) {
+      const name = this.#created.pop() as string;
+      try {
+        await this.client.send(new DeleteTableCommand({ TableName: name }));
+        deleted.push(name);
+      } catch (error) {
+        if ((error as { name?: string }).name !== "ResourceNotFoundException") throw error;
+      }
+    }
+    return deleted;
+  }
+}

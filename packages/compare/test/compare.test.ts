@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { createDynamoClients, TABLE_DESIGNS } from "@tablelab/core";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { main } from "../src/main.js";
+import type { ComparisonResult } from "../src/run.js";
+import { PATTERNS } from "../src/workloads/types.js";
+
+const SMALL = ["--users", "20", "--events", "10", "--registrations", "60", "--ops", "4", "--concurrency", "2"];
+const directories: string[] = [];
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+async function compare(seed: string) {
+  const out = mkdtempSync(join(tmpdir(), "tablelab-compare-"));
+  directories.push(out);
+  const log: string[] = [];
+  const code = await main(
+    [...SMALL, "--seed", seed, "--endpoint", inject("dynamoEndpoint"), "--yes", "--out", out, "--no-progress"],
+    {
+      out: (line) => log.push(line),
+      err: (line) => log.push(line),
+    },
+  );
+  expect(code, log.join("\n")).toBe(0);
+  const result = JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as ComparisonResult & {
+    findings: Array<{ pattern: string }>;
+  };
+  return { out, result };
+}
+
+/** Everything that must not depend on the run: requests, capacity, cost, items, storage. Latency and time may. */
+function deterministic(result: ComparisonResult) {
+  return result.designs.map((design) => ({
+    design: design.design,
+    seeding: { ...design.seeding, durationMs: 0 },
+    storage: design.storage,
+    scanned: design.scannedStorage,
+    samples: design.samples,
+    patterns: design.patterns.map(({ latencyMs: _latency, variants, walk, ...figures }) => ({
+      ...figures,
+      variants: Object.fromEntries(
+        Object.entries(variants ?? {}).map(([name, { latencyMs: _l, ...rest }]) => [name, rest]),
+      ),
+      walk: walk && { ...walk, latencyMsPerList: null },
+    })),
+  }));
+}
+
+describe("pnpm compare (small run on DynamoDB Local)", () => {
+  let first: Awaited<ReturnType<typeof compare>>;
+
+  it("writes compare.json, compare.md and compare.html with AP1–AP16 for every design", {
+    timeout: 120_000,
+  }, async () => {
+    first = await compare("ci");
+    for (const file of ["compare.json", "compare.md", "compare.html"])
+      expect(existsSync(join(first.out, file))).toBe(true);
+    const { result } = first;
+    expect(result.designs.map((design) => design.design)).toEqual([...TABLE_DESIGNS]);
+    for (const design of result.designs) {
+      expect(design.patterns.map((stats) => stats.pattern)).toEqual(PATTERNS.map((pattern) => pattern.id));
+      for (const stats of design.patterns) {
+        expect(stats.ops, `${design.design} ${stats.pattern}`).toBeGreaterThan(0);
+        expect(stats.errors, `${design.design} ${stats.pattern}: ${design.errors[stats.pattern]}`).toBe(0);
+        expect(stats.requestsPerOp).toBeGreaterThan(0);
+      }
+      // The census read back with Scan agrees with the items the seeder wrote.
+      expect(design.scannedStorage.items).toBe(design.storage.items);
+      expect(design.scannedStorage.itemBytes).toBe(design.storage.itemBytes);
+      expect(design.seeding.requests).toBe(Math.ceil(design.storage.items / 25));
+    }
+    expect(result.findings.map((finding) => finding.pattern)).toEqual(PATTERNS.map((pattern) => pattern.id));
+
+    const markdown = readFileSync(join(first.out, "compare.md"), "utf8");
+    const html = readFileSync(join(first.out, "compare.html"), "utf8");
+    for (const { id } of PATTERNS) {
+      expect(markdown).toContain(`| ${id} |`);
+      expect(html).toContain(`<strong>${id}</strong>`);
+    }
+    expect(markdown).toContain("Where one table per entity is better");
+    // Self-contained: inline SVG charts, no external script or stylesheet.
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/<script|<link[^>]+stylesheet|src="http/);
+    expect(html).toContain("Table layout");
+  });
+
+  it("gives identical request and capacity figures for the same --seed", { timeout: 120_000 }, async () => {
+    const second = await compare("ci");
+    expect(deterministic(second.result)).toEqual(deterministic(first.result));
+  });
+
+  it("deletes every table it created", async () => {
+    const clients = createDynamoClients({ endpoint: inject("dynamoEndpoint") });
+    const { TableNames = [] } = await clients.client.send(new ListTablesCommand({}));
+    clients.destroy();
+    expect(TableNames.filter((name) => name.startsWith("tablelab-compare-"))).toEqual([]);
+  });
+});
