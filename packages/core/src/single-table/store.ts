@@ -373,19 +373,22 @@ export class SingleTableStore implements Store {
 
   async register(eventId: string, userId: string): Promise<Registration> {
     return retryOnConflict(async () => {
-      // One BatchGetItem reads what the registration copies: the event summary and the attendee's name.
-      const [eventKey, userKey] = [
+      // One BatchGetItem reads what the registration copies (the event summary and the attendee's name) and
+      // whether the registration exists: a caller who holds a seat hears already_registered, even when full.
+      const keys = [
         this.#model.event.get({ eventId }).params().Key,
         this.#model.user.get({ userId }).params().Key,
+        this.#model.registration.get({ eventId, userId }).params().Key,
       ];
       const response = await this.#document.send(
-        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: [eventKey, userKey], ConsistentRead: true } } }),
+        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
       );
       const items = response.Responses?.[this.#table] ?? [];
       const eventItem = items.find((item) => item.__edb_e__ === "event");
       const userItem = items.find((item) => item.__edb_e__ === "user");
       if (!eventItem) throw new NotFoundError("event");
       if (!userItem) throw new NotFoundError("user");
+      if (items.some((item) => item.__edb_e__ === "registration")) throw new AlreadyRegisteredError();
       const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
       const user = toUser(this.#model.user.parse({ Item: userItem }).data as Parameters<typeof toUser>[0]);
       if (event.registeredCount >= event.capacity) throw new EventFullError();
