@@ -28,7 +28,15 @@ export const TEST_CURSOR_SECRET = "test-cursor-secret";
 
 /** Fresh tables (named after the test file and a random suffix) on the run's DynamoDB Local. */
 export async function createTestDatabase(design: TableDesign, label: string): Promise<TestDatabase> {
-  const clients = createDynamoClients({ endpoint: inject("dynamoEndpoint"), maxSockets: 128 });
+  // Tests check outcomes, not the production latency budget: on a busy 2-core machine a race of hundreds of
+  // transactions queues inside DynamoDB Local far longer than the 1 s connect / 2 s per-attempt defaults
+  // (DEFAULT_TIMEOUTS), and opening 100+ sockets at once makes its accept queue the bottleneck.
+  const clients = createDynamoClients({
+    endpoint: inject("dynamoEndpoint"),
+    maxSockets: 32,
+    connectionTimeoutMs: 10_000,
+    requestTimeoutMs: 20_000,
+  });
   const tableNames = defaultTableNames(design, `${label}-${design}-${randomBytes(4).toString("hex")}`);
   for (const definition of tableDefinitions(design)) {
     await ensureTable(clients.client, definition, tableNames[definition.id] as string);

@@ -1,0 +1,83 @@
+import { CreateUserInput, UpdateEventInput } from "@tablelab/core";
+import { describe, expect, it } from "vitest";
+import { DESIGNS } from "../support/database.js";
+import { collectPages, makeEvent, makeUser, makeUsers, tally, uniqueEmail, useDatabase } from "../support/fixtures.js";
+import { countItems } from "../support/items.js";
+
+/** Invariants that must hold under any concurrency: many store calls at once, then exact outcome counts. */
+describe.each(DESIGNS)("invariants under concurrency — %s design", (design) => {
+  const db = useDatabase(design, "concurrency");
+  const store = () => db().store;
+
+  it("300 distinct users race for 30 seats: exactly 30 get one, the rest hear event_full", async () => {
+    const organizer = await makeUser(store());
+    const users = await makeUsers(store(), 300);
+    const event = await makeEvent(store(), organizer.userId, { capacity: 30 });
+    const results = await Promise.allSettled(users.map((user) => store().register(event.eventId, user.userId)));
+    expect(tally(results)).toEqual({ fulfilled: 30, rejected: { EventFullError: 270 } });
+    expect((await store().getEvent(event.eventId)).registeredCount).toBe(30);
+    const { items } = await collectPages((page) => store().listRegistrations(event.eventId, page), [7]);
+    const winners = results.flatMap((result, i) => (result.status === "fulfilled" ? [users[i]?.userId] : []));
+    expect(items.map((registration) => registration.userId).sort()).toEqual(winners.sort());
+  });
+
+  it("one user registers 50 times at once: exactly one registration, 49 already_registered", async () => {
+    const organizer = await makeUser(store());
+    const attendee = await makeUser(store());
+    const event = await makeEvent(store(), organizer.userId, { capacity: 100 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => store().register(event.eventId, attendee.userId)),
+    );
+    expect(tally(results)).toEqual({ fulfilled: 1, rejected: { AlreadyRegisteredError: 49 } });
+    expect((await store().getEvent(event.eventId)).registeredCount).toBe(1);
+    expect((await store().listRegistrations(event.eventId, { limit: 10 })).items).toHaveLength(1);
+    expect((await store().listUserRegistrations(attendee.userId, { limit: 10 })).items).toHaveLength(1);
+  });
+
+  it("100 sign-ups with one email in different spellings: one user, 99 email_taken, no orphan items", async () => {
+    // What one successful sign-up stores, in this design.
+    const baseline = await countItems(db());
+    await makeUser(store());
+    const perUser = (await countItems(db())) - baseline;
+    expect(perUser).toBeGreaterThan(0);
+
+    const email = uniqueEmail("zoë.ångström"); // NFC, lower case
+    const spellings = [
+      email,
+      email.toUpperCase(),
+      email.normalize("NFD"),
+      email.normalize("NFD").toUpperCase(),
+      `  ${email.replace("zoë", "ZOË")} `,
+    ];
+    const before = await countItems(db());
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) =>
+        store().createUser(CreateUserInput.parse({ email: spellings[i % spellings.length], name: `Racer ${i}` })),
+      ),
+    );
+    expect(tally(results)).toEqual({ fulfilled: 1, rejected: { EmailTakenError: 99 } });
+    expect((await countItems(db())) - before).toBe(perUser);
+    const winner = results.find((result) => result.status === "fulfilled");
+    const found = await store().findUserByEmail(email.normalize("NFD"));
+    expect(found).toEqual((winner as PromiseFulfilledResult<unknown>).value);
+    expect(found.email).toBe(email);
+  });
+
+  it("50 updates with the same If-Match: exactly one wins, 49 precondition_failed, version + 1", async () => {
+    const organizer = await makeUser(store());
+    const event = await makeEvent(store(), organizer.userId);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        store().updateEvent(event.eventId, organizer.userId, UpdateEventInput.parse({ name: `Edit ${i}` }), 1),
+      ),
+    );
+    expect(tally(results)).toEqual({ fulfilled: 1, rejected: { PreconditionFailedError: 49 } });
+    const winner = (results.find((result) => result.status === "fulfilled") as PromiseFulfilledResult<{ name: string }>)
+      .value;
+    const current = await store().getEvent(event.eventId);
+    expect(current).toMatchObject({ version: 2, name: winner.name });
+    for (const result of results) {
+      if (result.status === "rejected") expect(result.reason).toMatchObject({ currentVersion: 2 });
+    }
+  });
+});
