@@ -20,8 +20,8 @@ describe.each(DESIGNS)("cursors — %s design", (design) => {
 
   beforeAll(async () => {
     const [alice, bob] = await makeUsers(store(), 2);
-    const a = alice?.userId as string;
-    const b = bob?.userId as string;
+    const a = alice.userId;
+    const b = bob.userId;
     const events = [];
     for (const date of ["2026-11-28", "2026-12-03", "2027-01-02"]) {
       const event = await makeEvent(store(), a, { date, capacity: 5 });

@@ -182,7 +182,7 @@ describe.each(DESIGNS)("events (AP5, AP6, AP10, AP11) — %s design", (design) =
       const organizer = await makeUser(store());
       const attendees = await makeUsers(store(), 30);
       const keep = await makeEvent(store(), organizer.userId, { date: "2034-05-02", capacity: 50 });
-      await store().register(keep.eventId, attendees[0]?.userId as string);
+      await store().register(keep.eventId, attendees[0].userId);
       const before = await countItems(db());
       const doomed = await makeEvent(store(), organizer.userId, { date: "2034-05-01", capacity: 50 });
       await Promise.all(attendees.map((user) => store().register(doomed.eventId, user.userId)));
@@ -195,7 +195,7 @@ describe.each(DESIGNS)("events (AP5, AP6, AP10, AP11) — %s design", (design) =
       expect(await rejection(store().getEventWithAttendees(doomed.eventId, { limit: 10 }))).toBeInstanceOf(
         NotFoundError,
       );
-      const mine = await store().listUserRegistrations(attendees[0]?.userId as string, { limit: 100 });
+      const mine = await store().listUserRegistrations(attendees[0].userId, { limit: 100 });
       expect(mine.items.map((r) => r.eventId)).toEqual([keep.eventId]);
       const byDate = await store().listEventsByDate({ from: "2034-05-01", to: "2034-05-31" }, { limit: 100 });
       expect(byDate.items.map((e) => e.eventId)).toEqual([keep.eventId]);
@@ -204,11 +204,9 @@ describe.each(DESIGNS)("events (AP5, AP6, AP10, AP11) — %s design", (design) =
       expect(await countItems(db())).toBe(before);
 
       // Its registrations are gone, not just hidden: nothing to cancel, nothing to register for.
-      const error = await rejection(
-        store().cancelRegistration(doomed.eventId, attendees[1]?.userId as string, organizer.userId),
-      );
+      const error = await rejection(store().cancelRegistration(doomed.eventId, attendees[1].userId, organizer.userId));
       expect(error).toBeInstanceOf(NotFoundError);
-      const again = await rejection(store().register(doomed.eventId, attendees[1]?.userId as string));
+      const again = await rejection(store().register(doomed.eventId, attendees[1].userId));
       expect(again).toMatchObject({ code: "not_found", resource: "event" });
       // Other events keep their own count.
       expect((await store().getEvent(keep.eventId)).registeredCount).toBe(1);

@@ -23,7 +23,7 @@ describe.each(DESIGNS)("metering — %s design", (design) => {
     const attendees = await makeUsers(store(), 5);
     ids.organizer = organizer.userId;
     ids.email = organizer.email;
-    ids.attendee = attendees[0]?.userId as string;
+    ids.attendee = attendees[0].userId;
     // Events in November 2026 and January 2027 with nothing in December: the date walk crosses an empty bucket.
     for (const date of ["2026-11-20", "2026-11-21", "2026-11-30", "2027-01-02", "2027-01-03"]) {
       const event = await makeEvent(store(), organizer.userId, { date, capacity: 10 });

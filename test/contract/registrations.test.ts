@@ -96,13 +96,13 @@ describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => 
       const organizer = await makeUser(store());
       const [first, second, late] = await makeUsers(store(), 3);
       const event = await makeEvent(store(), organizer.userId, { capacity: 2 });
-      await store().register(event.eventId, first?.userId as string);
-      await store().register(event.eventId, second?.userId as string);
-      const before = await snapshot(event, [late?.userId as string]);
-      const error = await rejection(store().register(event.eventId, late?.userId as string));
+      await store().register(event.eventId, first.userId);
+      await store().register(event.eventId, second.userId);
+      const before = await snapshot(event, [late.userId]);
+      const error = await rejection(store().register(event.eventId, late.userId));
       expect(error).toBeInstanceOf(EventFullError);
       expect(error).toMatchObject({ code: "event_full" });
-      expect(await snapshot(event, [late?.userId as string])).toEqual(before);
+      expect(await snapshot(event, [late.userId])).toEqual(before);
       expect(before.event.registeredCount).toBe(2);
     });
 
@@ -138,29 +138,27 @@ describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => 
       const organizer = await makeUser(store());
       const [a, b] = await makeUsers(store(), 2);
       const event = await makeEvent(store(), organizer.userId);
-      await store().register(event.eventId, a?.userId as string);
-      const kept = await store().register(event.eventId, b?.userId as string);
-      await store().cancelRegistration(event.eventId, a?.userId as string, organizer.userId);
+      await store().register(event.eventId, a.userId);
+      const kept = await store().register(event.eventId, b.userId);
+      await store().cancelRegistration(event.eventId, a.userId, organizer.userId);
       expect((await store().getEvent(event.eventId)).registeredCount).toBe(1);
       expect((await store().listRegistrations(event.eventId, { limit: 10 })).items).toEqual([kept]);
-      expect((await store().listUserRegistrations(a?.userId as string, { limit: 10 })).items).toEqual([]);
+      expect((await store().listUserRegistrations(a.userId, { limit: 10 })).items).toEqual([]);
     });
 
     it("a third party (even another attendee) is forbidden, and nothing changes", async () => {
       const organizer = await makeUser(store());
       const [attendee, other, stranger] = await makeUsers(store(), 3);
       const event = await makeEvent(store(), organizer.userId);
-      await store().register(event.eventId, attendee?.userId as string);
-      await store().register(event.eventId, other?.userId as string);
-      const before = await snapshot(event, [attendee?.userId as string]);
+      await store().register(event.eventId, attendee.userId);
+      await store().register(event.eventId, other.userId);
+      const before = await snapshot(event, [attendee.userId]);
       for (const actor of [other, stranger]) {
-        const error = await rejection(
-          store().cancelRegistration(event.eventId, attendee?.userId as string, actor?.userId as string),
-        );
+        const error = await rejection(store().cancelRegistration(event.eventId, attendee.userId, actor.userId));
         expect(error).toBeInstanceOf(ForbiddenError);
         expect(error).toMatchObject({ code: "forbidden" });
       }
-      expect(await snapshot(event, [attendee?.userId as string])).toEqual(before);
+      expect(await snapshot(event, [attendee.userId])).toEqual(before);
     });
 
     it("no such registration or event is not_found, and the count never goes down twice", async () => {
@@ -168,13 +166,13 @@ describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => 
       const [attendee, never] = await makeUsers(store(), 2);
       const event = await makeEvent(store(), organizer.userId);
       await store().register(event.eventId, organizer.userId);
-      await store().register(event.eventId, attendee?.userId as string);
-      await store().cancelRegistration(event.eventId, attendee?.userId as string, attendee?.userId as string);
+      await store().register(event.eventId, attendee.userId);
+      await store().cancelRegistration(event.eventId, attendee.userId, attendee.userId);
       const before = await snapshot(event, []);
       for (const [userId, actorId] of [
-        [attendee?.userId, attendee?.userId],
-        [never?.userId, organizer.userId],
-        [never?.userId, never?.userId],
+        [attendee.userId, attendee.userId],
+        [never.userId, organizer.userId],
+        [never.userId, never.userId],
       ]) {
         const error = await rejection(store().cancelRegistration(event.eventId, userId as string, actorId as string));
         expect(error).toBeInstanceOf(NotFoundError);
@@ -190,15 +188,15 @@ describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => 
       const organizer = await makeUser(store());
       const [a, b, c] = await makeUsers(store(), 3);
       const event = await makeEvent(store(), organizer.userId, { capacity: 2 });
-      await store().register(event.eventId, a?.userId as string);
-      await store().register(event.eventId, b?.userId as string);
-      expect(await rejection(store().register(event.eventId, c?.userId as string))).toBeInstanceOf(EventFullError);
-      await store().cancelRegistration(event.eventId, b?.userId as string, b?.userId as string);
-      await store().register(event.eventId, c?.userId as string);
+      await store().register(event.eventId, a.userId);
+      await store().register(event.eventId, b.userId);
+      expect(await rejection(store().register(event.eventId, c.userId))).toBeInstanceOf(EventFullError);
+      await store().cancelRegistration(event.eventId, b.userId, b.userId);
+      await store().register(event.eventId, c.userId);
       expect((await store().getEvent(event.eventId)).registeredCount).toBe(2);
       const listed = (await store().listRegistrations(event.eventId, { limit: 10 })).items.map((r) => r.userId);
-      expect(listed).toEqual([a?.userId, c?.userId].sort(ascending));
-      expect(await rejection(store().register(event.eventId, b?.userId as string))).toBeInstanceOf(EventFullError);
+      expect(listed).toEqual([a.userId, c.userId].sort(ascending));
+      expect(await rejection(store().register(event.eventId, b.userId))).toBeInstanceOf(EventFullError);
     });
   });
 
@@ -296,20 +294,20 @@ describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => 
       const first = await makeEvent(store(), organizer.userId, { date: "2035-01-10", name: "First", venue: "Old" });
       const second = await makeEvent(store(), organizer.userId, { date: "2035-02-10", name: "Second" });
       for (const user of [attendee, other]) {
-        await store().register(first.eventId, user?.userId as string);
-        await store().register(second.eventId, user?.userId as string);
+        await store().register(first.eventId, user.userId);
+        await store().register(second.eventId, user.userId);
       }
       const order = async (userId: string) =>
         (await collectPages((page) => store().listUserRegistrations(userId, page), [1])).items;
 
-      expect((await order(attendee?.userId as string)).map((r) => r.event.name)).toEqual(["First", "Second"]);
+      expect((await order(attendee.userId)).map((r) => r.event.name)).toEqual(["First", "Second"]);
       await store().updateEvent(
         first.eventId,
         organizer.userId,
         UpdateEventInput.parse({ name: "First, renamed", venue: "New $venue#", date: "2035-03-01" }),
       );
       for (const user of [attendee, other]) {
-        const regs: Registration[] = await order(user?.userId as string);
+        const regs: Registration[] = await order(user.userId);
         expect(regs.map((r) => [r.eventId, r.event])).toEqual([
           [second.eventId, { name: "Second", date: "2035-02-10" }],
           [first.eventId, { name: "First, renamed", date: "2035-03-01", venue: "New $venue#" }],
@@ -323,13 +321,13 @@ describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => 
       // Removing the venue removes it from the copies too; a capacity-only change leaves them alone.
       await store().updateEvent(first.eventId, organizer.userId, UpdateEventInput.parse({ venue: "" }));
       await store().updateEvent(first.eventId, organizer.userId, UpdateEventInput.parse({ capacity: 40 }));
-      const after = await order(attendee?.userId as string);
+      const after = await order(attendee.userId);
       expect(after[1]?.event).toEqual({ name: "First, renamed", date: "2035-03-01" });
 
       // Moving it back before the other event moves it back in the list.
       await store().updateEvent(first.eventId, organizer.userId, UpdateEventInput.parse({ date: "2035-02-10" }));
       const expected = [first, second].map((e) => ({ ...e, date: "2035-02-10" })).sort(byDateThenId);
-      expect((await order(attendee?.userId as string)).map((r) => r.eventId)).toEqual(expected.map((e) => e.eventId));
+      expect((await order(attendee.userId)).map((r) => r.eventId)).toEqual(expected.map((e) => e.eventId));
     });
   });
 });

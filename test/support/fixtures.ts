@@ -51,8 +51,15 @@ export function makeEvent(
   );
 }
 
-/** Creates `count` users at once (bounded concurrency keeps the shared DynamoDB Local responsive). */
-export async function makeUsers(store: Store, count: number, name = (i: number) => `Attendee ${i}`) {
+/** `[T, T, …]` of length N, so that `const [a, b] = await makeUsers(store, 2)` needs no undefined checks. */
+type Tuple<T, N extends number, R extends T[] = []> = R["length"] extends N ? R : Tuple<T, N, [T, ...R]>;
+
+/** Creates `count` users at once (in batches of 50, so the shared DynamoDB Local stays responsive). */
+export async function makeUsers<N extends number>(
+  store: Store,
+  count: N,
+  name = (i: number) => `Attendee ${i}`,
+): Promise<Tuple<StoredUser, N>> {
   const users: StoredUser[] = [];
   for (let start = 0; start < count; start += 50) {
     const batch = Array.from({ length: Math.min(50, count - start) }, (_, i) =>
@@ -60,7 +67,7 @@ export async function makeUsers(store: Store, count: number, name = (i: number) 
     );
     users.push(...(await Promise.all(batch)));
   }
-  return users;
+  return users as Tuple<StoredUser, N>;
 }
 
 /**
