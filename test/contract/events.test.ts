@@ -15,6 +15,10 @@ import { countItems } from "../support/items.js";
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 const patch = (changes: Record<string, unknown>) => UpdateEventInput.parse(changes);
+const times = (event: { createdAt: string; updatedAt: string }) => ({
+  createdAt: event.createdAt,
+  updatedAt: event.updatedAt,
+});
 
 describe.each(DESIGNS)("events (AP5, AP6, AP10, AP11) — %s design", (design) => {
   const db = useDatabase(design, "events");
@@ -47,9 +51,11 @@ describe.each(DESIGNS)("events (AP5, AP6, AP10, AP11) — %s design", (design) =
       expect(await store().getEvent(event.eventId)).toEqual(event);
     });
 
-    it("leaves optional fields absent (not empty, not undefined) when not given", async () => {
+    it("leaves optional fields absent (not empty, not undefined) when not given or empty", async () => {
       const organizer = await makeUser(store());
       const event = await makeEvent(store(), organizer.userId);
+      const blank = await makeEvent(store(), organizer.userId, { description: "  ", venue: "" });
+      expect(await store().getEvent(blank.eventId)).toEqual({ ...event, eventId: blank.eventId, ...times(blank) });
       const stored = await store().getEvent(event.eventId);
       expect(Object.keys(stored).sort()).toEqual(
         [

@@ -280,6 +280,35 @@ describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => 
       }
     });
 
+    it("returns every existing registration exactly once even while the user registers for more", async () => {
+      const organizer = await makeUser(store());
+      const attendee = await makeUser(store());
+      const existing: Event[] = [];
+      for (const date of ["2036-01-10", "2036-02-10", "2036-03-10", "2036-04-10", "2036-05-10", "2036-06-10"]) {
+        existing.push(await makeEvent(store(), organizer.userId, { date }));
+      }
+      for (const event of existing) await store().register(event.eventId, attendee.userId);
+      const later = ["2036-01-01", "2036-12-31", "2036-03-10", "2036-02-11"];
+      let written = 0;
+      const { items } = await collectPages(
+        async (page) => {
+          const result = await store().listUserRegistrations(attendee.userId, page);
+          const date = later[written++];
+          if (date) {
+            const event = await makeEvent(store(), organizer.userId, { date });
+            await store().register(event.eventId, attendee.userId);
+          }
+          return result;
+        },
+        [2],
+      );
+      const seen = items.map((registration) => registration.eventId);
+      expect(new Set(seen).size).toBe(seen.length);
+      for (const event of existing) expect(seen.filter((id) => id === event.eventId)).toHaveLength(1);
+      const order = items.map((registration) => ({ date: registration.event.date, eventId: registration.eventId }));
+      expect([...order].sort(byDateThenId)).toEqual(order);
+    });
+
     it("a user without registrations gets one empty last page; an unknown user is not_found", async () => {
       const user = await makeUser(store());
       expect(await store().listUserRegistrations(user.userId, { limit: 5 })).toEqual({ items: [], cursor: null });
