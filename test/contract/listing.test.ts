@@ -53,6 +53,29 @@ describe.each(DESIGNS)("event lists (AP7–AP9) — %s design", (design) => {
       expect(ids(justOutside.items)).toEqual(ids(created.filter((event) => event.date === "2027-02-11")));
     });
 
+    it("lists the first and last listable days (1970-01-01, 9999-12-31)", async () => {
+      const organizer = await makeUser(store());
+      const created: Event[] = [];
+      for (const date of ["1970-01-01", "1970-01-02", "9999-12-30", "9999-12-31", "9999-12-31"]) {
+        created.push(await makeEvent(store(), organizer.userId, { date }));
+      }
+      const first = await collectPages((page) =>
+        store().listEventsByDate({ from: "1970-01-01", to: "1970-01-01" }, page),
+      );
+      expect(ids(first.items)).toEqual(ids(created.slice(0, 1)));
+      const last = await collectPages((page) =>
+        store().listEventsByDate({ from: "9999-12-31", to: "9999-12-31" }, page),
+      );
+      expect(ids(last.items)).toEqual(ids(created.slice(3).sort(byDateThenId)));
+      const lastYear = await collectPages(
+        (page) => store().listEventsByDate({ from: "9999-01-01", to: "9999-12-31" }, page),
+        [1, 2],
+      );
+      expect(ids(lastYear.items)).toEqual(ids(created.slice(2).sort(byDateThenId)));
+      const organized = await collectPages((page) => store().listEventsByOrganizer(organizer.userId, page), [2]);
+      expect(ids(organized.items)).toEqual(ids([...created].sort(byDateThenId)));
+    });
+
     it("walks empty months without losing or repeating anything; an empty range ends with cursor null", async () => {
       const organizer = await makeUser(store());
       const created: Event[] = [];
