@@ -17,6 +17,7 @@ import {
   type CreateEventInput,
   type CreateUserInput,
   type Event,
+  LIMITS,
   normalizeEmail,
   type Registration,
   type StoredUser,
@@ -102,8 +103,11 @@ export class SingleTableStore implements Store {
   }
 
   async findUserByEmail(email: string): Promise<StoredUser> {
+    const normalized = normalizeEmail(email);
+    // No stored address is longer (creation validates it), and a longer key is a ValidationException, not a miss.
+    if (normalized.length > LIMITS.email) throw new NotFoundError("user");
     // The marker carries a copy of the user, kept current in the same transactions: one GetItem.
-    const { data } = await this.#model.emailMarker.get({ email: normalizeEmail(email) }).go({ consistent: true });
+    const { data } = await this.#model.emailMarker.get({ email: normalized }).go({ consistent: true });
     if (!data) throw new NotFoundError("user");
     return toUser(data);
   }
