@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   CreateUserInput,
   EmailTakenError,
@@ -52,6 +53,16 @@ describe.each(DESIGNS)("users (AP1–AP4) — %s design", (design) => {
       expect(await store().findUserByEmail(base)).toEqual(owner);
     });
 
+    it("stores the largest valid name and email (multi-byte characters included)", async () => {
+      const email = `${"é".repeat(64)}@${"例".repeat(180)}.${randomBytes(4).toString("hex")}`;
+      expect(email.length).toBeLessThanOrEqual(254);
+      const name = "🎟".repeat(50); // 100 UTF-16 code units, 200 bytes
+      const user = await makeUser(store(), { email: email.toUpperCase(), name });
+      expect(user).toMatchObject({ email, name });
+      expect(await store().getUser(user.userId)).toEqual(user);
+      expect(await store().findUserByEmail(email.normalize("NFD"))).toEqual(user);
+    });
+
     it("keeps '#' and '$' in names and emails as plain data", async () => {
       const email = `a#b$c-${Date.now()}@ex$ample.com`;
       const user = await makeUser(store(), { email, name: "USER#$EVENT $USER" });
@@ -72,10 +83,20 @@ describe.each(DESIGNS)("users (AP1–AP4) — %s design", (design) => {
       }
     });
 
-    it("an unknown address is not_found", async () => {
-      const error = await rejection(store().findUserByEmail(uniqueEmail("nobody")));
-      expect(error).toBeInstanceOf(NotFoundError);
-      expect(error).toMatchObject({ resource: "user" });
+    it("an unknown address is not_found, however long or odd the input", async () => {
+      for (const email of [
+        uniqueEmail("nobody"),
+        "",
+        "   ",
+        "not an email",
+        "#$",
+        "x".repeat(5000),
+        "é".repeat(3000),
+      ]) {
+        const error = await rejection(store().findUserByEmail(email));
+        expect(error).toBeInstanceOf(NotFoundError);
+        expect(error).toMatchObject({ resource: "user" });
+      }
     });
   });
 
