@@ -1,5 +1,5 @@
-import { CreateUserInput, UpdateEventInput } from "@tablelab/core";
-import { describe, expect, it } from "vitest";
+import { CreateUserInput, type StoredUser, UpdateEventInput } from "@tablelab/core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
 import { collectPages, makeEvent, makeUser, makeUsers, tally, uniqueEmail, useDatabase } from "../support/fixtures.js";
 import { countItems } from "../support/items.js";
@@ -9,9 +9,13 @@ describe.each(DESIGNS)("invariants under concurrency — %s design", (design) =>
   const db = useDatabase(design, "concurrency");
   const store = () => db().store;
 
+  let users: StoredUser[] = [];
+  beforeAll(async () => {
+    users = await makeUsers(store(), 300);
+  });
+
   it("300 distinct users race for 30 seats: exactly 30 get one, the rest hear event_full", async () => {
     const organizer = await makeUser(store());
-    const users = await makeUsers(store(), 300);
     const event = await makeEvent(store(), organizer.userId, { capacity: 30 });
     const results = await Promise.allSettled(users.map((user) => store().register(event.eventId, user.userId)));
     expect(tally(results)).toEqual({ fulfilled: 30, rejected: { EventFullError: 270 } });
@@ -79,5 +83,36 @@ describe.each(DESIGNS)("invariants under concurrency — %s design", (design) =>
     for (const result of results) {
       if (result.status === "rejected") expect(result.reason).toMatchObject({ currentVersion: 2 });
     }
+  });
+
+  it("fan-outs past one page: 120 attendees keep current copies, and a delete leaves no item behind", async () => {
+    const organizer = await makeUser(store());
+    const before = await countItems(db());
+    const event = await makeEvent(store(), organizer.userId, { capacity: 200, date: "2037-05-05" });
+    const attendees = users.slice(0, 120);
+    const results = await Promise.allSettled(attendees.map((user) => store().register(event.eventId, user.userId)));
+    expect(tally(results)).toEqual({ fulfilled: 120, rejected: {} });
+
+    await store().updateEvent(
+      event.eventId,
+      organizer.userId,
+      UpdateEventInput.parse({ name: "Moved", date: "2037-06-06", venue: "Annex" }),
+    );
+    const { items } = await collectPages((page) => store().listRegistrations(event.eventId, page), [100]);
+    expect(items).toHaveLength(120);
+    for (const registration of items) {
+      expect(registration.event).toEqual({ name: "Moved", date: "2037-06-06", venue: "Annex" });
+    }
+    const last = attendees
+      .map((user) => user.userId)
+      .sort()
+      .at(-1) as string;
+    const theirs = await store().listUserRegistrations(last, { limit: 10 });
+    expect(theirs.items.map((registration) => registration.event)).toEqual([
+      { name: "Moved", date: "2037-06-06", venue: "Annex" },
+    ]);
+
+    await store().deleteEvent(event.eventId, organizer.userId);
+    expect(await countItems(db())).toBe(before);
   });
 });
