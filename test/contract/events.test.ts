@@ -9,11 +9,9 @@ import {
 } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
-import { makeEvent, makeUser, makeUsers, rejection, useDatabase } from "../support/fixtures.js";
+import { ISO_MS, MISSING_ID, makeEvent, makeUser, makeUsers, rejection, useDatabase } from "../support/fixtures.js";
 import { countItems } from "../support/items.js";
 
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 const patch = (changes: Record<string, unknown>) => UpdateEventInput.parse(changes);
 const times = (event: { createdAt: string; updatedAt: string }) => ({
   createdAt: event.createdAt,

@@ -1,9 +1,16 @@
 import { type Event, NotFoundError } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
-import { byDateThenId, collectPages, makeEvent, makeUser, rejection, useDatabase } from "../support/fixtures.js";
+import {
+  byDateThenId,
+  collectPages,
+  MISSING_ID,
+  makeEvent,
+  makeUser,
+  rejection,
+  useDatabase,
+} from "../support/fixtures.js";
 
-const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 const LIMITS = [1, 4, 7, 2, 100, 3] as const;
 const ids = (events: Array<{ eventId: string }>) => events.map((event) => event.eventId);
 

@@ -10,7 +10,7 @@ import {
 } from "@tablelab/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
-import { makeEvent, makeUser, makeUsers, uniqueEmail, useDatabase } from "../support/fixtures.js";
+import { MISSING_ID, makeEvent, makeUser, makeUsers, uniqueEmail, useDatabase } from "../support/fixtures.js";
 
 /** What each access pattern costs, as the metering layer on the client records it. */
 describe.each(DESIGNS)("metering — %s design", (design) => {
@@ -70,29 +70,24 @@ describe.each(DESIGNS)("metering — %s design", (design) => {
   });
 
   it("every write consumes write capacity", async () => {
-    const user = await measure(() => store().createUser(CreateUserInput.parse({ email: uniqueEmail(), name: "M" })));
-    const userId = user.result.userId;
-    const writes: Record<string, Promise<{ meter: Meter }>> = {};
-    writes.AP3 = Promise.resolve(user);
-    writes.AP4 = measure(() => store().updateUser(userId, userId, UpdateUserInput.parse({ name: "Renamed" })));
-    await writes.AP4;
-    const event = await measure(() =>
-      store().createEvent(userId, CreateEventInput.parse({ name: "E", date: "2026-12-12", capacity: 2 })),
-    );
-    const eventId = event.result.eventId;
-    writes.AP5 = Promise.resolve(event);
-    writes.AP10 = measure(() => store().updateEvent(eventId, userId, UpdateEventInput.parse({ capacity: 3 }), 1));
-    await writes.AP10;
-    writes.AP12 = measure(() => store().register(eventId, ids.attendee));
-    await writes.AP12;
-    writes.AP13 = measure(() => store().cancelRegistration(eventId, ids.attendee, ids.attendee));
-    await writes.AP13;
+    const meters: Record<string, Meter> = {};
+    const metered = async <T>(pattern: string, write: () => Promise<T>): Promise<T> => {
+      const { result, meter } = await measure(write);
+      meters[pattern] = meter;
+      return result;
+    };
+    const input = CreateUserInput.parse({ email: uniqueEmail(), name: "M" });
+    const { userId } = await metered("AP3", () => store().createUser(input));
+    await metered("AP4", () => store().updateUser(userId, userId, UpdateUserInput.parse({ name: "Renamed" })));
+    const eventInput = CreateEventInput.parse({ name: "E", date: "2026-12-12", capacity: 2 });
+    const { eventId } = await metered("AP5", () => store().createEvent(userId, eventInput));
+    await metered("AP10", () => store().updateEvent(eventId, userId, UpdateEventInput.parse({ capacity: 3 }), 1));
+    await metered("AP12", () => store().register(eventId, ids.attendee));
+    await metered("AP13", () => store().cancelRegistration(eventId, ids.attendee, ids.attendee));
     await store().register(eventId, ids.attendee);
-    writes.AP11 = measure(() => store().deleteEvent(eventId, userId));
-    for (const [pattern, pending] of Object.entries(writes)) {
-      const { meter } = await pending;
-      expect(meter.writeUnits, pattern).toBeGreaterThan(0);
-    }
+    await metered("AP11", () => store().deleteEvent(eventId, userId));
+    expect(Object.keys(meters)).toHaveLength(7);
+    for (const [pattern, meter] of Object.entries(meters)) expect(meter.writeUnits, pattern).toBeGreaterThan(0);
   });
 
   // data-model.md: "Every read pattern is served by exactly one DynamoDB request per page" is the single-table
@@ -107,16 +102,15 @@ describe.each(DESIGNS)("metering — %s design", (design) => {
     });
 
     it("a not-found read is still one request", async () => {
-      const missing = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
       for (const read of [
-        () => store().getUser(missing),
+        () => store().getUser(MISSING_ID),
         () => store().findUserByEmail(uniqueEmail()),
-        () => store().getEvent(missing),
-        () => store().listEventsByOrganizer(missing, { limit: 5 }),
-        () => store().getUserWithEvents(missing, { limit: 5 }),
-        () => store().listRegistrations(missing, { limit: 5 }),
-        () => store().getEventWithAttendees(missing, { limit: 5 }),
-        () => store().listUserRegistrations(missing, { limit: 5 }),
+        () => store().getEvent(MISSING_ID),
+        () => store().listEventsByOrganizer(MISSING_ID, { limit: 5 }),
+        () => store().getUserWithEvents(MISSING_ID, { limit: 5 }),
+        () => store().listRegistrations(MISSING_ID, { limit: 5 }),
+        () => store().getEventWithAttendees(MISSING_ID, { limit: 5 }),
+        () => store().listUserRegistrations(MISSING_ID, { limit: 5 }),
       ]) {
         const { meter } = await measure(() => read().catch((error: unknown) => error));
         expect(meter.requests).toBe(1);

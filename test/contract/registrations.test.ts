@@ -13,6 +13,8 @@ import {
   ascending,
   byDateThenId,
   collectPages,
+  ISO_MS,
+  MISSING_ID,
   makeEvent,
   makeUser,
   makeUsers,
@@ -21,8 +23,6 @@ import {
 } from "../support/fixtures.js";
 import { countItems } from "../support/items.js";
 
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 const LIMITS = [1, 4, 7, 2, 100, 3] as const;
 
 describe.each(DESIGNS)("registrations (AP12–AP16) — %s design", (design) => {

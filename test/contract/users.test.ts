@@ -9,11 +9,8 @@ import {
 } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
-import { makeEvent, makeUser, rejection, uniqueEmail, useDatabase } from "../support/fixtures.js";
+import { ISO_MS, MISSING_ID, makeEvent, makeUser, rejection, uniqueEmail, useDatabase } from "../support/fixtures.js";
 import { countItems } from "../support/items.js";
-
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 
 describe.each(DESIGNS)("users (AP1–AP4) — %s design", (design) => {
   const db = useDatabase(design, "users");

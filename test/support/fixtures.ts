@@ -17,6 +17,11 @@ import { createTestDatabase, type TestDatabase } from "./database.js";
  * ever sees what a request could have produced.
  */
 
+/** A well-formed ULID that no test ever creates. */
+export const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+/** The contract's timestamps: ISO-8601 UTC with milliseconds. */
+export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** One table set per design and test file, created before the file's tests and released after them. */
 export function useDatabase(design: TableDesign, label: string): () => TestDatabase {
   let db: TestDatabase | undefined;
