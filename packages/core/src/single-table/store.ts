@@ -177,10 +177,21 @@ export class SingleTableStore implements Store {
   }
 
   /**
-   * Fan-out of a rename: every registration copies the attendee's name. Cost: one query per 100
-   * registrations on gsi1 plus one UpdateItem per registration.
+   * Fan-out of a rename: every registration copies the attendee's name. Concurrent renames fan out in any order,
+   * so after writing ours we read the user again and repeat with the name that won: once every rename has
+   * responded, every copy shows the final name. Cost: one query per 100 registrations on gsi1, one UpdateItem per
+   * registration, and one GetItem per pass (a second pass only when a concurrent rename won).
    */
   async #refreshAttendeeName(userId: string, name: string): Promise<void> {
+    for (let current = name; ; ) {
+      await this.#writeAttendeeName(userId, current);
+      const { data } = await this.#model.user.get({ userId }).go({ consistent: true });
+      if (!data || data.name === current) return;
+      current = data.name;
+    }
+  }
+
+  async #writeAttendeeName(userId: string, name: string): Promise<void> {
     let cursor: string | null = null;
     do {
       const page: { data: { registration: Array<{ eventId: string; userId: string }> }; cursor: string | null } =
@@ -331,9 +342,11 @@ export class SingleTableStore implements Store {
     for await (const registration of this.#registrationKeys(event.eventId)) {
       await this.#model.registration
         .patch(registration)
-        .set({ eventName: event.name, eventDate: event.date })
+        .set({ eventName: event.name, eventDate: event.date, eventVersion: event.version })
         .remove(event.venue === undefined ? ["eventVenue"] : [])
         .set(event.venue === undefined ? {} : { eventVenue: event.venue })
+        // Concurrent edits fan out in any order: a copy taken from an older version never replaces a newer one.
+        .where((attr, op) => `(${op.notExists(attr.eventVersion)} OR ${op.lt(attr.eventVersion, event.version)})`)
         .go()
         .catch(ignoreVanished);
     }
@@ -410,6 +423,7 @@ export class SingleTableStore implements Store {
         eventName: event.name,
         eventDate: event.date,
         ...(event.venue !== undefined && { eventVenue: event.venue }),
+        eventVersion: event.version,
       };
       // One transaction: the seat (never past capacity), the registration (never twice), and conditions that
       // the copies we just read are still current (event version, attendee name).
@@ -511,7 +525,10 @@ export class SingleTableStore implements Store {
   }
 }
 
-/** A copy to refresh whose registration was cancelled meanwhile: nothing left to update. */
+/**
+ * A copy whose refresh failed its condition: the registration was cancelled meanwhile, or (event copies) a newer
+ * version's refresh already wrote it. Either way there is nothing left to update.
+ */
 function ignoreVanished(error: unknown): void {
   if (conditionFailure(error)) return;
   throw error;
