@@ -1,4 +1,4 @@
-import { CreateUserInput, type StoredUser, UpdateEventInput } from "@tablelab/core";
+import { CreateUserInput, type StoredUser, UpdateEventInput, UpdateUserInput } from "@tablelab/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
 import { collectPages, makeEvent, makeUser, makeUsers, tally, uniqueEmail, useDatabase } from "../support/fixtures.js";
@@ -114,5 +114,48 @@ describe.each(DESIGNS)("invariants under concurrency — %s design", (design) =>
 
     await store().deleteEvent(event.eventId, organizer.userId);
     expect(await countItems(db())).toBe(before);
+  });
+
+  it("concurrent event edits: after all respond, every copy shows the event as it finally is", async () => {
+    const organizer = await makeUser(store());
+    const event = await makeEvent(store(), organizer.userId, { capacity: 50, date: "2038-01-01" });
+    await Promise.all(users.slice(200, 220).map((user) => store().register(event.eventId, user.userId)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        store().updateEvent(
+          event.eventId,
+          organizer.userId,
+          UpdateEventInput.parse({ name: `Edit ${i}`, date: `2038-0${1 + (i % 3)}-1${i}`, venue: `Room ${i}` }),
+        ),
+      ),
+    );
+    expect(tally(results)).toEqual({ fulfilled: 8, rejected: {} });
+    const final = await store().getEvent(event.eventId);
+    expect(final.version).toBe(9);
+    const { items } = await collectPages((page) => store().listRegistrations(event.eventId, page), [100]);
+    expect(items).toHaveLength(20);
+    for (const registration of items) {
+      expect(registration.event).toEqual({ name: final.name, date: final.date, venue: final.venue });
+    }
+  });
+
+  it("concurrent renames of one attendee: after all respond, every copy shows the final name", async () => {
+    const organizer = await makeUser(store());
+    const attendee = users[250] as StoredUser;
+    for (const date of ["2039-01-01", "2039-02-02", "2039-03-03", "2039-04-04", "2039-05-05", "2039-06-06"]) {
+      const event = await makeEvent(store(), organizer.userId, { date });
+      await store().register(event.eventId, attendee.userId);
+    }
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        store().updateUser(attendee.userId, attendee.userId, UpdateUserInput.parse({ name: `Name ${i}` })),
+      ),
+    );
+    expect(tally(results).rejected).toEqual({});
+    const final = await store().getUser(attendee.userId);
+    expect(await store().findUserByEmail(attendee.email)).toEqual(final);
+    const { items } = await collectPages((page) => store().listUserRegistrations(attendee.userId, page), [100]);
+    expect(items).toHaveLength(6);
+    for (const registration of items) expect(registration.user).toEqual({ name: final.name });
   });
 });
