@@ -1,7 +1,16 @@
 import { CreateUserInput, type StoredUser, UpdateEventInput, UpdateUserInput } from "@tablelab/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
-import { collectPages, makeEvent, makeUser, makeUsers, tally, uniqueEmail, useDatabase } from "../support/fixtures.js";
+import {
+  collectPages,
+  makeEvent,
+  makeUser,
+  makeUsers,
+  rejection,
+  tally,
+  uniqueEmail,
+  useDatabase,
+} from "../support/fixtures.js";
 import { countItems } from "../support/items.js";
 
 /** Invariants that must hold under any concurrency: many store calls at once, then exact outcome counts. */
@@ -157,5 +166,47 @@ describe.each(DESIGNS)("invariants under concurrency — %s design", (design) =>
     const { items } = await collectPages((page) => store().listUserRegistrations(attendee.userId, page), [100]);
     expect(items).toHaveLength(6);
     for (const registration of items) expect(registration.user).toEqual({ name: final.name });
+  });
+
+  it("registrations racing a capacity cut: never above capacity, and the count matches the list", async () => {
+    const organizer = await makeUser(store());
+    const event = await makeEvent(store(), organizer.userId, { capacity: 20 });
+    const [first, rest] = [users.slice(100, 110), users.slice(110, 140)];
+    await Promise.all(first.map((user) => store().register(event.eventId, user.userId)));
+    const cut = store().updateEvent(event.eventId, organizer.userId, UpdateEventInput.parse({ capacity: 12 }));
+    const results = await Promise.allSettled([
+      cut,
+      ...rest.map((user) => store().register(event.eventId, user.userId)),
+    ]);
+    const final = await store().getEvent(event.eventId);
+    const { items } = await collectPages((page) => store().listRegistrations(event.eventId, page), [100]);
+    expect(items).toHaveLength(final.registeredCount);
+    expect(final.registeredCount).toBeLessThanOrEqual(final.capacity);
+    const registered = results.slice(1).filter((result) => result.status === "fulfilled").length;
+    expect(final.registeredCount).toBe(10 + registered);
+    if (results[0]?.status === "fulfilled") expect(final.capacity).toBe(12);
+    else expect(results[0]?.reason).toMatchObject({ code: "capacity_conflict" });
+    expect(Object.keys(tally(results.slice(1)).rejected).filter((name) => name !== "EventFullError")).toEqual([]);
+  });
+
+  it("a delete racing registrations and cancellations leaves no registration behind", async () => {
+    const organizer = await makeUser(store());
+    const before = await countItems(db());
+    const event = await makeEvent(store(), organizer.userId, { capacity: 100 });
+    const early = users.slice(140, 160);
+    await Promise.all(early.map((user) => store().register(event.eventId, user.userId)));
+    const results = await Promise.allSettled([
+      ...users.slice(160, 200).map((user) => store().register(event.eventId, user.userId)),
+      ...early.slice(0, 10).map((user) => store().cancelRegistration(event.eventId, user.userId, user.userId)),
+      store().deleteEvent(event.eventId, organizer.userId),
+    ]);
+    expect(results.at(-1)?.status).toBe("fulfilled");
+    for (const result of results) {
+      if (result.status === "rejected") expect(result.reason).toMatchObject({ code: "not_found" });
+    }
+    expect(await countItems(db())).toBe(before);
+    expect(await rejection(store().listRegistrations(event.eventId, { limit: 10 }))).toMatchObject({
+      code: "not_found",
+    });
   });
 });
