@@ -30,7 +30,15 @@ export const TEST_CURSOR_SECRET = "test-cursor-secret";
 
 /** Fresh tables (named after the test file and a random suffix) on the run's DynamoDB Local. */
 export async function createTestDatabase(design: TableDesign, label: string): Promise<TestDatabase> {
-  const clients = createDynamoClients({ endpoint: inject("dynamoEndpoint"), maxSockets: 128 });
+  // Tests check outcomes, not the production latency budget: on a busy 2-core machine a race of hundreds of
+  // transactions queues inside DynamoDB Local far longer than the 1 s connect / 2 s per-attempt defaults
+  // (DEFAULT_TIMEOUTS), and opening 100+ sockets at once makes its accept queue the bottleneck.
+  const clients = createDynamoClients({
+    endpoint: inject("dynamoEndpoint"),
+    maxSockets: 32,
+    connectionTimeoutMs: 10_000,
+    requestTimeoutMs: 20_000,
+  });
   const tablePrefix = `${label}-${design}-${randomBytes(4).toString("hex")}`;
   const tableNames = defaultTableNames(design, tablePrefix);
   for (const definition of tableDefinitions(design)) {

@@ -157,6 +157,8 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         eventName: { type: "string", required: true },
         eventDate: { type: "string", required: true },
         eventVenue: { type: "string" },
+        // The event version the copies above were taken from: a refresh never overwrites newer copies with older.
+        eventVersion: { type: "number" },
       },
       indexes: {
         byEvent: {

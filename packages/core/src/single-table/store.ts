@@ -2,7 +2,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynam
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ulid } from "ulid";
 import { CursorCodec } from "../cursor.js";
-import { addDays, monthsBetween } from "../domain/dates.js";
+import { monthsBetween } from "../domain/dates.js";
 import {
   AlreadyRegisteredError,
   CapacityConflictError,
@@ -17,6 +17,7 @@ import {
   type CreateEventInput,
   type CreateUserInput,
   type Event,
+  LIMITS,
   normalizeEmail,
   type Registration,
   type StoredUser,
@@ -45,6 +46,8 @@ interface Outcome {
 }
 
 const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
+/** Sorts after every Crockford base32 character: a key-range bound just past every id of a prefix. */
+const AFTER_EVERY_ULID = "~";
 
 /** The item a failed single-item condition saw (ALL_OLD costs no read), or undefined if there was none. */
 function conditionFailure(error: unknown): { item: Record<string, unknown> | undefined } | undefined {
@@ -100,8 +103,11 @@ export class SingleTableStore implements Store {
   }
 
   async findUserByEmail(email: string): Promise<StoredUser> {
+    const normalized = normalizeEmail(email);
+    // No stored address is longer (creation validates it), and a longer key is a ValidationException, not a miss.
+    if (normalized.length > LIMITS.email) throw new NotFoundError("user");
     // The marker carries a copy of the user, kept current in the same transactions: one GetItem.
-    const { data } = await this.#model.emailMarker.get({ email: normalizeEmail(email) }).go({ consistent: true });
+    const { data } = await this.#model.emailMarker.get({ email: normalized }).go({ consistent: true });
     if (!data) throw new NotFoundError("user");
     return toUser(data);
   }
@@ -175,10 +181,21 @@ export class SingleTableStore implements Store {
   }
 
   /**
-   * Fan-out of a rename: every registration copies the attendee's name. Cost: one query per 100
-   * registrations on gsi1 plus one UpdateItem per registration.
+   * Fan-out of a rename: every registration copies the attendee's name. Concurrent renames fan out in any order,
+   * so after writing ours we read the user again and repeat with the name that won: once every rename has
+   * responded, every copy shows the final name. Cost: one query per 100 registrations on gsi1, one UpdateItem per
+   * registration, and one GetItem per pass (a second pass only when a concurrent rename won).
    */
   async #refreshAttendeeName(userId: string, name: string): Promise<void> {
+    for (let current = name; ; ) {
+      await this.#writeAttendeeName(userId, current);
+      const { data } = await this.#model.user.get({ userId }).go({ consistent: true });
+      if (!data || data.name === current) return;
+      current = data.name;
+    }
+  }
+
+  async #writeAttendeeName(userId: string, name: string): Promise<void> {
     let cursor: string | null = null;
     do {
       const page: { data: { registration: Array<{ eventId: string; userId: string }> }; cursor: string | null } =
@@ -237,10 +254,12 @@ export class SingleTableStore implements Store {
       : { month: months[0] as string, inner: null };
     const monthIndex = months.indexOf(position.month);
     if (monthIndex < 0) throw new InvalidCursorError();
-    // One query per page: the month bucket the cursor points at, clipped to the range.
+    // One query per page: the month bucket the cursor points at, clipped to the range. The upper bound is
+    // `<to>#~`: "~" sorts after every ULID character, so it takes every event on `to` and nothing later, without
+    // computing the day after `to` (there is none after 9999-12-31, and "10000-01-01" sorts before it).
     const result = await this.#model.event.query
       .byMonth({ month: position.month })
-      .between({ date: range.from }, { date: addDays(range.to, 1) })
+      .between({ date: range.from }, { date: range.to, eventId: AFTER_EVERY_ULID })
       .go({ limit: page.limit, cursor: position.inner });
     const nextMonth = months[monthIndex + 1];
     const next = result.cursor
@@ -339,9 +358,11 @@ export class SingleTableStore implements Store {
     for await (const registration of this.#registrationKeys(event.eventId)) {
       await this.#model.registration
         .patch(registration)
-        .set({ eventName: event.name, eventDate: event.date })
+        .set({ eventName: event.name, eventDate: event.date, eventVersion: event.version })
         .remove(event.venue === undefined ? ["eventVenue"] : [])
         .set(event.venue === undefined ? {} : { eventVenue: event.venue })
+        // Concurrent edits fan out in any order: a copy taken from an older version never replaces a newer one.
+        .where((attr, op) => `(${op.notExists(attr.eventVersion)} OR ${op.lt(attr.eventVersion, event.version)})`)
         .go()
         .catch(ignoreVanished);
     }
@@ -390,19 +411,22 @@ export class SingleTableStore implements Store {
   async register(eventId: string, userId: string): Promise<Registration> {
     const writeId = this.#newId();
     return retryOnConflict(async () => {
-      // One BatchGetItem reads what the registration copies: the event summary and the attendee's name.
-      const [eventKey, userKey] = [
+      // One BatchGetItem reads what the registration copies (the event summary and the attendee's name) and
+      // whether the registration exists: a caller who holds a seat hears already_registered, even when full.
+      const keys = [
         this.#model.event.get({ eventId }).params().Key,
         this.#model.user.get({ userId }).params().Key,
+        this.#model.registration.get({ eventId, userId }).params().Key,
       ];
       const response = await this.#document.send(
-        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: [eventKey, userKey], ConsistentRead: true } } }),
+        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
       );
       const items = response.Responses?.[this.#table] ?? [];
       const eventItem = items.find((item) => item.__edb_e__ === "event");
       const userItem = items.find((item) => item.__edb_e__ === "user");
       if (!eventItem) throw new NotFoundError("event");
       if (!userItem) throw new NotFoundError("user");
+      if (items.some((item) => item.__edb_e__ === "registration")) throw new AlreadyRegisteredError();
       const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
       const user = toUser(this.#model.user.parse({ Item: userItem }).data as Parameters<typeof toUser>[0]);
       if (event.registeredCount >= event.capacity) throw new EventFullError();
@@ -417,6 +441,7 @@ export class SingleTableStore implements Store {
         eventName: event.name,
         eventDate: event.date,
         ...(event.venue !== undefined && { eventVenue: event.venue }),
+        eventVersion: event.version,
       };
       // One transaction: the seat (never past capacity), the registration (never twice), and conditions that
       // the copies we just read are still current (event version, attendee name).
@@ -523,7 +548,10 @@ export class SingleTableStore implements Store {
   }
 }
 
-/** A copy to refresh whose registration was cancelled meanwhile: nothing left to update. */
+/**
+ * A copy whose refresh failed its condition: the registration was cancelled meanwhile, or (event copies) a newer
+ * version's refresh already wrote it. Either way there is nothing left to update.
+ */
 function ignoreVanished(error: unknown): void {
   if (conditionFailure(error)) return;
   throw error;
