@@ -67,6 +67,8 @@ export const singleTableItems: ItemBuilder = (dataset, tableNames, document) => 
             eventName: event.name,
             eventDate: event.date,
             ...(event.venue !== undefined && { eventVenue: event.venue }),
+            // The event version the copies were taken from (a refresh only overwrites older copies).
+            eventVersion: event.version,
           })
           .params(),
       ),

@@ -426,7 +426,13 @@ export class SingleTableStore implements Store {
       const userItem = items.find((item) => item.__edb_e__ === "user");
       if (!eventItem) throw new NotFoundError("event");
       if (!userItem) throw new NotFoundError("user");
-      if (items.some((item) => item.__edb_e__ === "registration")) throw new AlreadyRegisteredError();
+      const existing = items.find((item) => item.__edb_e__ === "registration");
+      if (existing) {
+        const found = this.#model.registration.parse({ Item: existing }).data as Parameters<typeof toRegistration>[0];
+        // Ours: an earlier attempt of this call committed but its answer was lost.
+        if ((found as { writeId?: string }).writeId === writeId) return toRegistration(found);
+        throw new AlreadyRegisteredError();
+      }
       const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
       const user = toUser(this.#model.user.parse({ Item: userItem }).data as Parameters<typeof toUser>[0]);
       if (event.registeredCount >= event.capacity) throw new EventFullError();
