@@ -64,10 +64,14 @@ export const Limit = z
   .optional()
   .openapi({ param: { name: "limit", in: "query" }, type: "integer", minimum: 1, maximum: 100, default: 20 });
 
+/**
+ * Any non-empty string: whether it is a cursor this API issued for this list (and its length) is the store's
+ * cursor codec to judge, so a 5,000-character or empty cursor is `invalid_cursor` like any other forged one
+ * (the validation hook maps a failure of this schema to that code).
+ */
 export const Cursor = z
   .string()
   .min(1)
-  .max(2048)
   .optional()
   .openapi({ param: { name: "cursor", in: "query" }, description: "opaque cursor from the previous page" });
 

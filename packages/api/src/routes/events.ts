@@ -117,10 +117,15 @@ const deleteEvent = createRoute({
   },
 });
 
-/** `from` defaults to today (UTC), `to` to from + 30 days; the range is at most 365 days. */
+/** The last date an event can have (api.md: dates are in 1970–9999). */
+const LAST_DATE = "9999-12-31";
+
+/** `from` defaults to today (UTC), `to` to from + 30 days (at most the last date); the range is at most 365 days. */
 function dateRange(query: { from?: string | undefined; to?: string | undefined }, now: Date) {
   const from = query.from ?? today(now);
-  const to = query.to ?? addDays(from, LIMITS.defaultRangeDays);
+  const to =
+    query.to ??
+    (from > addDays(LAST_DATE, -LIMITS.defaultRangeDays) ? LAST_DATE : addDays(from, LIMITS.defaultRangeDays));
   if (to < from)
     throw new ApiError("validation_failed", "invalid query", [
       { path: "query.to", message: "must not be before `from`" },
