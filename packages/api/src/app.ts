@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { errorResponse, toErrorResponse } from "./http/errors.js";
 import { validationHook } from "./http/validation.js";
+import { authenticate } from "./middleware/auth.js";
 import { logRequests } from "./middleware/log.js";
 import { meterRequests } from "./middleware/metrics.js";
 import { docsRoutes } from "./routes/docs.js";
@@ -75,7 +76,7 @@ export function createApp(deps: AppDeps) {
     .route("/", docsRoutes);
 
   let document: unknown;
-  app.get("/openapi.json", (c) => {
+  app.get("/openapi.json", authenticate({ required: false }), (c) => {
     // Built on first request, not at start-up: a cold start that never serves the docs never pays for them.
     document ??= app.getOpenAPI31Document(OPENAPI_INFO);
     return c.json(document);

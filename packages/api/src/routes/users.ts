@@ -29,14 +29,15 @@ const signUp = createRoute({
   tags: ["users"],
   summary: "Sign up (AP3)",
   description: "Creates a user and returns a token for it. Accepts an `Idempotency-Key` header.",
-  middleware: [limitBody, requireJson()] as const,
+  // No token is needed, but one that is sent must be valid (api.md: a 401 on any route).
+  middleware: [authenticate({ required: false }), limitBody, requireJson()] as const,
   request: { body: json(CreateUserBody) },
   responses: {
     201: {
       description: "the new user and a bearer token",
       content: { "application/json": { schema: SignUpResponse } },
     },
-    ...errorResponses("invalid_json", "email_taken", "payload_too_large", "unsupported_media_type"),
+    ...errorResponses("invalid_json", "unauthorized", "email_taken", "payload_too_large", "unsupported_media_type"),
   },
 });
 
