@@ -1,16 +1,43 @@
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export const limitBody: MiddlewareHandler<AppEnv> = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ApiError("payload_too_large", "the request body is over 16 KiB");
-  },
-});
+const tooLarge = () => new ApiError("payload_too_large", "the request body is over 16 KiB");
+
+/**
+ * 413 for a body over 16 KiB. A declared Content-Length over the limit answers at once; otherwise the bytes
+ * actually sent are counted (at most the limit is buffered), because hono's bodyLimit trusts a Content-Length
+ * that understates the body and would let any amount through.
+ */
+export const limitBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const declared = c.req.header("content-length");
+  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  const body = c.req.raw.body;
+  if (!body) return next();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const buffered = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    buffered.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  c.req.raw = new Request(c.req.raw, { body: buffered });
+  return next();
+};
 
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;.*)?$/i;
 

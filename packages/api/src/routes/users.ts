@@ -145,7 +145,10 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     const { userId } = c.req.valid("param");
     const { limit, cursor } = c.req.valid("query");
     if (c.var.callerId !== userId) {
-      await store.getUser(userId); // existence answers before permission (404 before 403)
+      // Check order: a cursor not issued for this list (400) answers before existence (404) and permission
+      // (403). Only the store can judge a cursor; the page it reads for that is discarded.
+      if (cursor !== undefined) await store.listUserRegistrations(userId, { limit: 1, cursor });
+      await store.getUser(userId);
       throw new ApiError("forbidden", "you can only list your own registrations");
     }
     const page = await store.listUserRegistrations(userId, { limit: limit ?? LIMITS.defaultPageSize, cursor });
