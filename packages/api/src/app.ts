@@ -68,6 +68,16 @@ export function createApp(deps: AppDeps) {
     );
   }
 
+  // Hono hands only Error instances to onError; anything else thrown (a string, a plain object) would escape the
+  // app as a rejected promise instead of the contract's 500. Innermost, so logging and metering still see it.
+  app.use("*", async (_c, next) => {
+    try {
+      await next();
+    } catch (error) {
+      throw error instanceof Error ? error : new Error(`non-Error thrown: ${String(error)}`);
+    }
+  });
+
   const routes = app
     .route("/", healthRoutes)
     .route("/", userRoutes)
