@@ -325,7 +325,7 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
       ];
       for (const [method, path, call] of routes) {
         // Without a token, and with a garbage one: the path id answers first either way.
-        for (const headers of [{}, { Authorization: "Bearer garbage" }]) {
+        for (const headers of [{}, { Authorization: "Bearer garbage" }] as Array<Record<string, string>>) {
           const reply = await t().request(method, path, { ...call, headers });
           expect(reply.status, `${method} ${path}: ${reply.text}`).toBe(400);
           expectError(reply, 400, "validation_failed");

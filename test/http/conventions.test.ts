@@ -173,7 +173,7 @@ describe.each(DESIGNS)("HTTP conventions (%s design)", (design) => {
     it("signs up and creates an event through the exported AppType", async () => {
       const app = t().app;
       const client = hc<AppType>("http://tablelab.test", {
-        fetch: (input: RequestInfo | URL, init?: RequestInit) => app.request(input, init),
+        fetch: (input: string | URL | Request, init?: RequestInit) => app.request(input, init),
       });
       const signUp = await client.users.$post({ json: { name: "Typed", email: uniqueEmail("typed") } });
       expect(signUp.status).toBe(201);

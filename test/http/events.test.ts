@@ -1,3 +1,4 @@
+import type { Event } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
 import { expectError, followPages, useTestApp } from "../support/http.js";
@@ -115,9 +116,9 @@ describe.each(DESIGNS)("events over HTTP (%s design)", (design) => {
       expect(reply.headers.get("etag")).toBe('"2"');
       expect((await t().get(`/events/${event.eventId}`)).body).toEqual(reply.body);
       // The date moved: the by-date list finds it on its new date only.
-      const old = await followPages(t(), "/events?from=2031-06-15&to=2031-06-15");
+      const old = await followPages<Event>(t(), "/events?from=2031-06-15&to=2031-06-15");
       expect(old.items.map((e: { eventId: string }) => e.eventId)).not.toContain(event.eventId);
-      const moved = await followPages(t(), "/events?from=2031-07-01&to=2031-07-01");
+      const moved = await followPages<Event>(t(), "/events?from=2031-07-01&to=2031-07-01");
       expect(moved.items.map((e: { eventId: string }) => e.eventId)).toContain(event.eventId);
     });
 
