@@ -1,9 +1,11 @@
+import { inspect } from "node:util";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { errorResponse, toErrorResponse } from "./http/errors.js";
+import { errorResponses } from "./http/responses.js";
 import { validationHook } from "./http/validation.js";
 import { authenticate } from "./middleware/auth.js";
 import { logRequests } from "./middleware/log.js";
@@ -74,7 +76,7 @@ export function createApp(deps: AppDeps) {
     try {
       await next();
     } catch (error) {
-      throw error instanceof Error ? error : new Error(`non-Error thrown: ${String(error)}`);
+      throw error instanceof Error ? error : new Error(`non-Error thrown: ${inspect(error)}`);
     }
   });
 
@@ -91,6 +93,22 @@ export function createApp(deps: AppDeps) {
     document ??= app.getOpenAPI31Document(OPENAPI_INFO);
     return c.json(document);
   });
+
+  for (const [path, summary, mediaType] of [
+    ["/openapi.json", "This OpenAPI 3.1 document", "application/json"],
+    ["/docs", "Interactive API docs (Swagger UI; assets served by the app itself, so it works offline)", "text/html"],
+  ] as const) {
+    app.openAPIRegistry.registerPath({
+      method: "get",
+      path,
+      tags: ["system"],
+      summary,
+      responses: {
+        200: { description: summary, content: { [mediaType]: { schema: { type: "string" } } } },
+        ...errorResponses("unauthorized"),
+      },
+    });
+  }
 
   app.notFound((c) => errorResponse(c, "not_found", "no such route"));
   app.onError((error, c) =>

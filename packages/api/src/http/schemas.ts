@@ -51,6 +51,18 @@ const queryDate = (name: string, description: string) =>
     .optional()
     .openapi({ param: { name, in: "query" }, description, example: "2026-06-15" });
 
+/** Documents If-Match; any value is accepted (one that is not the current version is a 412, not a 400). */
+export const IfMatchHeader = z.object({
+  "If-Match": z
+    .string()
+    .optional()
+    .openapi({
+      param: { in: "header" },
+      description: 'the event\'s ETag (`"<version>"`) or `*`; a PATCH with another version is a 412',
+      example: '"3"',
+    }),
+});
+
 export const UserIdParam = z.object({ userId: pathId("userId") });
 export const EventIdParam = z.object({ eventId: pathId("eventId") });
 export const RegistrationParams = z.object({ eventId: pathId("eventId"), userId: pathId("userId") });

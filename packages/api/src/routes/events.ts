@@ -11,6 +11,7 @@ import {
   EventSchema,
   EventsQuery,
   EventWithAttendees,
+  IfMatchHeader,
   UpdateEventBody,
 } from "../http/schemas.js";
 import { validationHook } from "../http/validation.js";
@@ -83,7 +84,7 @@ const updateEvent = createRoute({
     limitBody,
     requireJson(),
   ] as const,
-  request: { params: EventIdParam, body: json(UpdateEventBody) },
+  request: { params: EventIdParam, headers: IfMatchHeader, body: json(UpdateEventBody) },
   responses: {
     200: {
       description: "the updated event",

@@ -31,7 +31,15 @@ const register = createRoute({
     limitBody,
     requireJson({ optional: true }),
   ] as const,
-  request: { params: EventIdParam },
+  request: {
+    params: EventIdParam,
+    // A plain JSON schema, not zod: documented only. The handler parses the body itself, because the
+    // validator for an optional body would skip a body sent without a content type instead of a 415.
+    body: {
+      required: false,
+      content: { "application/json": { schema: { type: "object", properties: {}, additionalProperties: false } } },
+    },
+  },
   responses: {
     201: {
       description: "the registration",
