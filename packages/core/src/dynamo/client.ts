@@ -51,6 +51,9 @@ export function createDynamoClients(config: DynamoConfig = {}): DynamoClients {
   const requestHandler = new NodeHttpHandler({
     connectionTimeout: config.connectionTimeoutMs ?? DEFAULT_TIMEOUTS.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestTimeoutMs,
+    // Without this the handler only logs a warning when requestTimeout passes and keeps waiting: a DynamoDB
+    // that accepts the connection but never answers would hang the request instead of failing it.
+    throwOnRequestTimeout: true,
     httpAgent: new HttpAgent(agentOptions),
     httpsAgent: new Agent(agentOptions),
   });
