@@ -86,6 +86,36 @@ describe.each(DESIGNS)("failures over HTTP (%s design)", (design) => {
     });
   });
 
+  describe("DynamoDB accepting connections but never answering → 503 within 5 s", async () => {
+    const sockets = new Set<import("node:net").Socket>();
+    const blackhole = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const { port } = blackhole.address() as { port: number };
+    const clients = createDynamoClients({ endpoint: `http://127.0.0.1:${port}` });
+    afterAll(async () => {
+      clients.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => blackhole.close(() => resolve()));
+    });
+
+    it("GET /events/{eventId}", async () => {
+      const store = createStore({
+        design,
+        document: clients.document,
+        tableNames: defaultTableNames(design, "blackhole"),
+        cursorSecret: TEST_CURSOR_SECRET,
+      });
+      const started = performance.now();
+      const reply = await httpClient(store).get(`/events/${SOME_ID}`);
+      expectError(reply, 503, "service_unavailable");
+      expect(reply.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(performance.now() - started).toBeLessThan(5000);
+    });
+  });
+
   describe("throttling and conflicts past retries → 503", () => {
     it.each([
       ["a throttle", Object.assign(new Error("Rate exceeded"), { name: "ProvisionedThroughputExceededException" })],
