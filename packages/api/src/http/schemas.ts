@@ -24,8 +24,8 @@ export const CreateUserBody = CreateUserInput.meta({ id: "CreateUserInput" });
 export const UpdateUserBody = UpdateUserInput.meta({ id: "UpdateUserInput" });
 export const CreateEventBody = CreateEventInput.meta({ id: "CreateEventInput" });
 export const UpdateEventBody = UpdateEventInput.meta({ id: "UpdateEventInput" });
-/** Registering takes no fields: the caller is the attendee. An empty body or `{}` is accepted. */
-export const RegisterBody = z.strictObject({}).meta({ id: "RegisterInput" });
+/** Registering and deleting take no fields (the caller and the path say it all). An empty body or `{}` is accepted. */
+export const NoFieldsBody = z.strictObject({});
 
 export const ErrorSchema = z
   .object({

@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
+import { NoFieldsBody } from "../http/schemas.js";
+import { invalidInput } from "../http/validation.js";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -39,7 +41,11 @@ export const limitBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
-const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;.*)?$/i;
+/**
+ * The JSON media types (with parameters) that @hono/zod-openapi's body gate and hono's JSON validator both accept:
+ * anything this lets through must reach the validator, never be refused by the gate later.
+ */
+const JSON_MEDIA_TYPE = /^application\/(?:[a-z.-]+\+)?json(?:;\s*[a-zA-Z0-9-]+=[^;]+)*$/i;
 
 async function hasBody(request: Request): Promise<boolean> {
   const length = request.headers.get("content-length");
@@ -62,3 +68,21 @@ export function requireJson(options: { optional?: boolean } = {}): MiddlewareHan
     throw new ApiError("unsupported_media_type", "send the body as Content-Type: application/json");
   };
 }
+
+/**
+ * For routes that take no fields (register, the deletes): no body, an empty one, or `{}`. Anything else in the
+ * body is a 400 like on every other route (`invalid_json`, or `validation_failed` for a field), never ignored.
+ */
+export const noFields: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const text = await c.req.text();
+  if (text.length === 0) return next();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError("invalid_json", "the request body is not valid JSON");
+  }
+  const parsed = NoFieldsBody.safeParse(body);
+  if (!parsed.success) throw invalidInput(parsed.error.issues, "body");
+  return next();
+};

@@ -16,7 +16,7 @@ import {
 } from "../http/schemas.js";
 import { validationHook } from "../http/validation.js";
 import { authenticate } from "../middleware/auth.js";
-import { limitBody, requireJson } from "../middleware/body.js";
+import { limitBody, noFields, requireJson } from "../middleware/body.js";
 import { validatePathIds } from "../middleware/path-ids.js";
 
 const bearer = [{ bearerAuth: [] }];
@@ -110,11 +110,24 @@ const deleteEvent = createRoute({
   tags: ["events"],
   summary: "Delete an event and all its registrations (AP11; organizer only)",
   security: bearer,
-  middleware: [validatePathIds, authenticate({ required: true, userMustExist: true })] as const,
+  middleware: [
+    validatePathIds,
+    authenticate({ required: true, userMustExist: true }),
+    limitBody,
+    requireJson({ optional: true }),
+    noFields,
+  ] as const,
   request: { params: EventIdParam },
   responses: {
     204: { description: "deleted" },
-    ...errorResponses("unauthorized", "forbidden", "not_found"),
+    ...errorResponses(
+      "invalid_json",
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "payload_too_large",
+      "unsupported_media_type",
+    ),
   },
 });
 
