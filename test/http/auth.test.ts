@@ -150,10 +150,13 @@ describe.each(DESIGNS)("authentication and permissions over HTTP (%s design)", (
     expect((await t().get(`/events/${event.eventId}`, { token: ghost })).status).toBe(200);
   });
 
-  it("the token POST /users returns works for writes at once", async () => {
+  it("the token POST /users returns works for writes at once; the scheme is case-insensitive", async () => {
     const fresh = await t().signUp();
     const created = await t().createEvent(fresh.token);
     expect(created.organizerId).toBe(fresh.user.userId);
+    const self = await t().get(`/users/${fresh.user.userId}`, { headers: { Authorization: `bearer ${fresh.token}` } });
+    expect(self.status).toBe(200);
+    expect(self.body.email).toBe(fresh.user.email);
   });
 
   describe("permissions: 403 forbidden and nothing changes", () => {

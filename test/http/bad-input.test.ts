@@ -104,6 +104,20 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
             "unsupported_media_type",
           ],
           ["application/jsonx", { raw: "{}", contentType: "application/jsonx" }, 415, "unsupported_media_type"],
+          ["a+b+json", { json: route.valid, contentType: "application/a+b+json" }, 415, "unsupported_media_type"],
+          ["a dangling ;", { json: route.valid, contentType: "application/json;" }, 415, "unsupported_media_type"],
+          [
+            "a parameter without value",
+            { json: route.valid, contentType: "application/json; v" },
+            415,
+            "unsupported_media_type",
+          ],
+          [
+            "two media types",
+            { json: route.valid, contentType: "application/json, text/plain" },
+            415,
+            "unsupported_media_type",
+          ],
           ["over 16 KiB", { json: { ...route.valid, pad: "x".repeat(BIG) } }, 413, "payload_too_large"],
           [
             "over 16 KiB with a lying Content-Length",
@@ -134,6 +148,38 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
         }
       }
     });
+  });
+
+  it("DELETE routes take no body but {}: anything else is its 4xx and deletes nothing", async () => {
+    const attendee = await t().signUp();
+    await t().register(attendee.token, event.eventId);
+    const routes = [
+      { path: `/events/${event.eventId}`, token: user.token },
+      { path: `/events/${event.eventId}/registrations/${attendee.user.userId}`, token: attendee.token },
+    ];
+    const registered = { ...event, registeredCount: 1 };
+    const before = await t().countItems();
+    for (const { path, token } of routes) {
+      const cases: Array<[Call, number, string]> = [
+        [{ raw: "{}", contentType: "text/plain" }, 415, "unsupported_media_type"],
+        [{ raw: "x", contentType: null }, 415, "unsupported_media_type"],
+        [{ json: { pad: "x".repeat(BIG) } }, 413, "payload_too_large"],
+        [{ raw: "{", contentType: "application/json" }, 400, "invalid_json"],
+        [{ json: { force: true } }, 400, "validation_failed"],
+        [{ json: [] }, 400, "validation_failed"],
+      ];
+      for (const [call, status, code] of cases) {
+        const reply = await t().del(path, { token, ...call });
+        expect(reply.status, `DELETE ${path}: ${reply.text}`).toBe(status);
+        expectError(reply, status, code);
+      }
+    }
+    expect(await t().countItems()).toBe(before);
+    expect(await t().db.store.getEvent(event.eventId)).toEqual(registered);
+    // `{}` is fine: cancel the registration with it (the event fixture stays).
+    const cancel = routes[1] as (typeof routes)[0];
+    expect((await t().del(cancel.path, { token: cancel.token, json: {} })).status).toBe(204);
+    expect(await t().db.store.getEvent(event.eventId)).toEqual(event);
   });
 
   it("a body of exactly 16 KiB is accepted", async () => {
