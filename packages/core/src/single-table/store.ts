@@ -2,7 +2,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynam
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ulid } from "ulid";
 import { CursorCodec } from "../cursor.js";
-import { monthsBetween } from "../domain/dates.js";
+import { addDays, monthsBetween } from "../domain/dates.js";
 import {
   AlreadyRegisteredError,
   CapacityConflictError,
@@ -227,12 +227,10 @@ export class SingleTableStore implements Store {
       : { month: months[0] as string, inner: null };
     const monthIndex = months.indexOf(position.month);
     if (monthIndex < 0) throw new InvalidCursorError();
-    // One query per page: the month bucket the cursor points at, clipped to the range. Sort keys are
-    // `<date>#<eventId>` and `$` sorts right after `#`, so `<to>$` bounds the last day (the next day's date
-    // would not do for 9999-12-31, whose successor is not a YYYY-MM-DD string).
+    // One query per page: the month bucket the cursor points at, clipped to the range.
     const result = await this.#model.event.query
       .byMonth({ month: position.month })
-      .between({ date: range.from }, { date: `${range.to}$` })
+      .between({ date: range.from }, { date: addDays(range.to, 1) })
       .go({ limit: page.limit, cursor: position.inner });
     const nextMonth = months[monthIndex + 1];
     const next = result.cursor
