@@ -2,7 +2,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynam
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ulid } from "ulid";
 import { CursorCodec } from "../cursor.js";
-import { addDays, monthsBetween } from "../domain/dates.js";
+import { monthsBetween } from "../domain/dates.js";
 import {
   AlreadyRegisteredError,
   CapacityConflictError,
@@ -45,6 +45,8 @@ interface Outcome {
 }
 
 const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
+/** Sorts after every Crockford base32 character: a key-range bound just past every id of a prefix. */
+const AFTER_EVERY_ULID = "~";
 
 /** The item a failed single-item condition saw (ALL_OLD costs no read), or undefined if there was none. */
 function conditionFailure(error: unknown): { item: Record<string, unknown> | undefined } | undefined {
@@ -227,10 +229,12 @@ export class SingleTableStore implements Store {
       : { month: months[0] as string, inner: null };
     const monthIndex = months.indexOf(position.month);
     if (monthIndex < 0) throw new InvalidCursorError();
-    // One query per page: the month bucket the cursor points at, clipped to the range.
+    // One query per page: the month bucket the cursor points at, clipped to the range. The upper bound is
+    // `<to>#~`: "~" sorts after every ULID character, so it takes every event on `to` and nothing later, without
+    // computing the day after `to` (there is none after 9999-12-31, and "10000-01-01" sorts before it).
     const result = await this.#model.event.query
       .byMonth({ month: position.month })
-      .between({ date: range.from }, { date: addDays(range.to, 1) })
+      .between({ date: range.from }, { date: range.to, eventId: AFTER_EVERY_ULID })
       .go({ limit: page.limit, cursor: position.inner });
     const nextMonth = months[monthIndex + 1];
     const next = result.cursor
