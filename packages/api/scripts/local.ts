@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Where a checkout keeps its local state: `.data/` at the repository root (git-ignored). */
+/** The repository root: the directory holding pnpm-workspace.yaml. */
 export function repoRoot(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(directory, "pnpm-workspace.yaml"))) {
@@ -14,8 +14,12 @@ export function repoRoot(): string {
   return directory;
 }
 
-export function dataDirectory(): string {
-  const directory = resolve(repoRoot(), ".data");
+/**
+ * Where a checkout keeps its local state (DynamoDB Local's files, the JWT secret): `.data/` at the repository
+ * root, git-ignored. `TABLELAB_DATA_DIR` moves it (the end-to-end tests use a temporary directory).
+ */
+export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  const directory = env.TABLELAB_DATA_DIR ? resolve(env.TABLELAB_DATA_DIR) : resolve(repoRoot(), ".data");
   mkdirSync(directory, { recursive: true });
   return directory;
 }

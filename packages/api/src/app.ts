@@ -54,7 +54,8 @@ export function createApp(deps: AppDeps) {
     app.use(
       "*",
       cors({
-        origin: deps.corsOrigins,
+        // "*" (any origin) suits a bearer-token API: no cookies, so no ambient credentials to protect.
+        origin: deps.corsOrigins.includes("*") ? "*" : deps.corsOrigins,
         allowHeaders: ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-Id"],
         exposeHeaders: [
           "ETag",

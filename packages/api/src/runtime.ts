@@ -1,7 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { createDynamoClients, createStore, type DynamoClients } from "@tablelab/core";
+import { createDynamoClients, createStore, type DynamoClients, idempotencyLayout } from "@tablelab/core";
 import { createApp } from "./app.js";
 import type { ApiConfig } from "./config.js";
+import { createIdempotencyRunner } from "./http/idempotency.js";
 
 /** Wires config → DynamoDB clients → the chosen design's Store → the app. Shared by the server and Lambda. */
 export function buildRuntime(config: ApiConfig & { jwtSecret: string }): {
@@ -30,6 +31,14 @@ export function buildRuntime(config: ApiConfig & { jwtSecret: string }): {
       error: (message, extra) => (extra ? logger.error(message, extra) : logger.error(message)),
     },
     now: () => new Date(),
+    idempotency: idempotencyRunnerFor(config, clients),
   });
   return { app, clients, logger };
+}
+
+export function idempotencyRunnerFor(config: Pick<ApiConfig, "design" | "tableNames">, clients: DynamoClients) {
+  const layout = idempotencyLayout(config.design);
+  const tableName = config.tableNames[layout.tableId];
+  if (!tableName) throw new Error(`no table name for ${layout.tableId}`);
+  return createIdempotencyRunner(clients.client, { ...layout, tableName });
 }

@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { MultiTableStore } from "./multi-table/store.js";
 import { SingleTableStore } from "./single-table/store.js";
 import type { Store, TableDesign } from "./store.js";
-import { singleTable } from "./table/definition.js";
+import { emailsTable, eventsTable, registrationsTable, singleTable, usersTable } from "./table/definition.js";
 
 export interface StoreOptions {
   design: TableDesign;
@@ -23,6 +24,16 @@ export function createStore(options: StoreOptions): Store {
   switch (options.design) {
     case "single":
       return new SingleTableStore({ ...options, tableName: tableName(options.tableNames, singleTable.id) });
+    case "multi":
+      return new MultiTableStore({
+        ...options,
+        tables: {
+          users: tableName(options.tableNames, usersTable.id),
+          emails: tableName(options.tableNames, emailsTable.id),
+          events: tableName(options.tableNames, eventsTable.id),
+          registrations: tableName(options.tableNames, registrationsTable.id),
+        },
+      });
     default:
       throw new Error(`no store for design ${options.design}`);
   }

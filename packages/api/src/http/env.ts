@@ -1,4 +1,5 @@
 import type { Store, StoredUser } from "@tablelab/core";
+import type { IdempotentRunner } from "./idempotency.js";
 import type { Logger } from "./logger.js";
 
 export interface AppDeps {
@@ -10,6 +11,8 @@ export interface AppDeps {
   corsOrigins: string[];
   logger: Logger;
   now: () => Date;
+  /** Idempotent POSTs; without it the `Idempotency-Key` header is ignored. */
+  idempotency?: IdempotentRunner;
 }
 
 export interface AppEnv {

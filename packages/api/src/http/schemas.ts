@@ -121,3 +121,17 @@ export const EventWithAttendees = EventSchema.extend({ attendees: RegistrationPa
   id: "EventWithAttendees",
 });
 export const SignUpResponse = z.object({ user: UserSchema, token: z.string() }).meta({ id: "SignUpResponse" });
+
+/** The optional `Idempotency-Key` request header of the three POST routes (checked by its middleware). */
+export const IdempotencyKeyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: "idempotency-key", in: "header" },
+      description:
+        "1–36 characters of [A-Za-z0-9_-]. A retry with the same key, caller and body within 10 minutes returns the " +
+        "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
+        "caller: 422 idempotency_mismatch.",
+    }),
+});

@@ -11,12 +11,14 @@ import {
   EventSchema,
   EventsQuery,
   EventWithAttendees,
+  IdempotencyKeyHeader,
   IfMatchHeader,
   UpdateEventBody,
 } from "../http/schemas.js";
 import { validationHook } from "../http/validation.js";
 import { authenticate } from "../middleware/auth.js";
 import { limitBody, noFields, requireJson } from "../middleware/body.js";
+import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
 
 const bearer = [{ bearerAuth: [] }];
@@ -30,15 +32,22 @@ const createEvent = createRoute({
   summary: "Create an event (AP5); the caller becomes its organizer",
   description: "Accepts an `Idempotency-Key` header.",
   security: bearer,
-  middleware: [authenticate({ required: true, userMustExist: true }), limitBody, requireJson()] as const,
-  request: { body: json(CreateEventBody) },
+  middleware: [authenticate({ required: true, userMustExist: true }), limitBody, requireJson(), idempotent] as const,
+  request: { body: json(CreateEventBody), headers: IdempotencyKeyHeader },
   responses: {
     201: {
       description: "the event",
       headers: { ...etagHeader, Location: { schema: { type: "string" } } },
       content: { "application/json": { schema: EventSchema } },
     },
-    ...errorResponses("invalid_json", "unauthorized", "payload_too_large", "unsupported_media_type"),
+    ...errorResponses(
+      "invalid_json",
+      "unauthorized",
+      "payload_too_large",
+      "unsupported_media_type",
+      "request_in_progress",
+      "idempotency_mismatch",
+    ),
   },
 });
 

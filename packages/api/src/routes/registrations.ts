@@ -2,10 +2,18 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { LIMITS } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
 import { errorResponses } from "../http/responses.js";
-import { EventIdParam, PageQuery, RegistrationPage, RegistrationParams, RegistrationSchema } from "../http/schemas.js";
+import {
+  EventIdParam,
+  IdempotencyKeyHeader,
+  PageQuery,
+  RegistrationPage,
+  RegistrationParams,
+  RegistrationSchema,
+} from "../http/schemas.js";
 import { validationHook } from "../http/validation.js";
 import { authenticate } from "../middleware/auth.js";
 import { limitBody, noFields, requireJson } from "../middleware/body.js";
+import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
 
 const bearer = [{ bearerAuth: [] }];
@@ -23,9 +31,11 @@ const register = createRoute({
     limitBody,
     requireJson({ optional: true }),
     noFields,
+    idempotent,
   ] as const,
   request: {
     params: EventIdParam,
+    headers: IdempotencyKeyHeader,
     // A plain JSON schema, not zod: documented only. `noFields` parses the body, because the validator for
     // an optional body would skip a body sent without a content type instead of a 415.
     body: {
@@ -47,6 +57,8 @@ const register = createRoute({
       "event_full",
       "payload_too_large",
       "unsupported_media_type",
+      "request_in_progress",
+      "idempotency_mismatch",
     ),
   },
 });

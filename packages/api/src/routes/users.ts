@@ -6,6 +6,7 @@ import { errorResponses, userView } from "../http/responses.js";
 import {
   CreateUserBody,
   EventPage,
+  IdempotencyKeyHeader,
   PageQuery,
   RegistrationPage,
   SignUpResponse,
@@ -18,6 +19,7 @@ import {
 import { validationHook } from "../http/validation.js";
 import { authenticate, mintToken } from "../middleware/auth.js";
 import { limitBody, requireJson } from "../middleware/body.js";
+import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
 
 const bearer = [{ bearerAuth: [] }];
@@ -30,14 +32,22 @@ const signUp = createRoute({
   summary: "Sign up (AP3)",
   description: "Creates a user and returns a token for it. Accepts an `Idempotency-Key` header.",
   // No token is needed, but one that is sent must be valid (api.md: a 401 on any route).
-  middleware: [authenticate({ required: false }), limitBody, requireJson()] as const,
-  request: { body: json(CreateUserBody) },
+  middleware: [authenticate({ required: false }), limitBody, requireJson(), idempotent] as const,
+  request: { body: json(CreateUserBody), headers: IdempotencyKeyHeader },
   responses: {
     201: {
       description: "the new user and a bearer token",
       content: { "application/json": { schema: SignUpResponse } },
     },
-    ...errorResponses("invalid_json", "unauthorized", "email_taken", "payload_too_large", "unsupported_media_type"),
+    ...errorResponses(
+      "invalid_json",
+      "unauthorized",
+      "email_taken",
+      "payload_too_large",
+      "unsupported_media_type",
+      "request_in_progress",
+      "idempotency_mismatch",
+    ),
   },
 });
 

@@ -32,6 +32,12 @@ export interface DynamoClients {
  * within the same attempt budget; transaction conflicts are retried by us (see retry.ts).
  */
 export const DEFAULT_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 2 } as const;
+/**
+ * DynamoDB Local is one JVM on a developer's machine: under a burst of transactions it can take seconds to
+ * answer, and a 2 s limit would turn that into spurious 503s. A *stopped* DynamoDB Local refuses connections at
+ * once, so outages still surface as 503s immediately.
+ */
+export const LOCAL_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 15_000, maxAttempts: 2 } as const;
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
@@ -47,10 +53,11 @@ export function isLocalEndpoint(endpoint: string | undefined): boolean {
 /** The one factory every composition root uses (API, dev server, tests, comparison). */
 export function createDynamoClients(config: DynamoConfig = {}): DynamoClients {
   const local = isLocalEndpoint(config.endpoint);
+  const defaults = local ? LOCAL_TIMEOUTS : DEFAULT_TIMEOUTS;
   const agentOptions = { keepAlive: true, maxSockets: config.maxSockets ?? 64 };
   const requestHandler = new NodeHttpHandler({
-    connectionTimeout: config.connectionTimeoutMs ?? DEFAULT_TIMEOUTS.connectionTimeoutMs,
-    requestTimeout: config.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs ?? defaults.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs ?? defaults.requestTimeoutMs,
     // Without this the handler only logs a warning when requestTimeout passes and keeps waiting: a DynamoDB
     // that accepts the connection but never answers would hang the request instead of failing it.
     throwOnRequestTimeout: true,
@@ -66,7 +73,7 @@ export function createDynamoClients(config: DynamoConfig = {}): DynamoClients {
       : config.region
         ? { region: config.region }
         : {}),
-    maxAttempts: config.maxAttempts ?? DEFAULT_TIMEOUTS.maxAttempts,
+    maxAttempts: config.maxAttempts ?? defaults.maxAttempts,
     requestHandler,
   });
   installMeter(client, { requestCapacity: config.metrics ?? true });

@@ -24,6 +24,8 @@ export interface TableDefinition {
   fields: Record<string, AttributeType>;
   primaryIndex: KeySchema;
   globalIndexes: Record<string, GlobalIndex>;
+  /** Attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes by (idempotency records). */
+  timeToLiveAttribute?: string;
 }
 
 /**
@@ -40,7 +42,89 @@ export const singleTable = {
     gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "all" },
   },
+  // Idempotency records (`pk` = hashed key, `sk` = IDEMPOTENCY) expire ten minutes after their request.
+  timeToLiveAttribute: "expiration",
 } as const satisfies TableDefinition;
+
+/**
+ * One-table-per-entity design (the contrast, as an introductory DynamoDB article teaches it): one table per
+ * entity, each keyed by its own id, and a GSI for each other lookup. Key attributes have meaningful names.
+ *
+ * `dateEventId` is `<YYYY-MM-DD>#<eventId>` (on events: the event's date; on registrations: the date of the event
+ * registered for). Lists are ordered "by date then eventId", and items with equal GSI sort keys come back in no
+ * defined order, so the sort key has to carry both; fixed-width dates make string order chronological.
+ * Every GSI projects ALL: each list is answered from its index without fetching items back (KEYS_ONLY would
+ * add a BatchGet per page). Every index write costs write capacity on top of the base table's.
+ */
+
+/**
+ * Users, keyed by `userId`. `EmailIndex` answers AP2 (find by email) with one Query. A GSI cannot enforce
+ * uniqueness (and is eventually consistent), hence the `Emails` table next to it.
+ */
+export const usersTable = {
+  id: "Users",
+  fields: { userId: "string", email: "string" },
+  primaryIndex: { hashKey: "userId" },
+  globalIndexes: {
+    EmailIndex: { hashKey: "email", projection: "all" },
+  },
+} as const satisfies TableDefinition;
+
+/**
+ * Email uniqueness: one item per normalized email, `{ email, userId }`, written in the same transaction as the
+ * user (with `attribute_not_exists(email)`) and swapped transactionally on an email change.
+ */
+export const emailsTable = {
+  id: "Emails",
+  fields: { email: "string" },
+  primaryIndex: { hashKey: "email" },
+  globalIndexes: {},
+} as const satisfies TableDefinition;
+
+/**
+ * Events, keyed by `eventId`.
+ *  - `DateIndex` (AP7): partition `month` (`YYYY-MM`), sort `dateEventId`. The date is bucketed by month, as in
+ *    the single-table design: a constant partition key ("all events") would be one hot partition, and a
+ *    partition per day would cost one query per day of the range. A range query walks its months in order.
+ *  - `OrganizerIndex` (AP8, AP9): partition `organizerId`, sort `dateEventId`.
+ */
+export const eventsTable = {
+  id: "Events",
+  fields: { eventId: "string", month: "string", organizerId: "string", dateEventId: "string" },
+  primaryIndex: { hashKey: "eventId" },
+  globalIndexes: {
+    DateIndex: { hashKey: "month", rangeKey: "dateEventId", projection: "all" },
+    OrganizerIndex: { hashKey: "organizerId", rangeKey: "dateEventId", projection: "all" },
+  },
+} as const satisfies TableDefinition;
+
+/**
+ * Registrations, keyed by `eventId` (hash) + `userId` (range): AP14 ("an event's registrations, by userId") is a
+ * Query on the base table, strongly consistent if wanted, and "never twice" is `attribute_not_exists` on the key.
+ *  - `UserIndex` (AP16): partition `userId`, sort `dateEventId` — the registration keeps the event's date (and
+ *    only that: names are joined at read time) so a user's registrations come back by event date; an event's
+ *    date change rewrites it on each of the event's registrations.
+ */
+export const registrationsTable = {
+  id: "Registrations",
+  fields: { eventId: "string", userId: "string", dateEventId: "string" },
+  primaryIndex: { hashKey: "eventId", rangeKey: "userId" },
+  globalIndexes: {
+    UserIndex: { hashKey: "userId", rangeKey: "dateEventId", projection: "all" },
+  },
+} as const satisfies TableDefinition;
+
+/** Idempotency records of the API's POSTs (one table per concern, in this design's style), with TTL. */
+export const idempotencyTable = {
+  id: "Idempotency",
+  fields: { id: "string" },
+  primaryIndex: { hashKey: "id" },
+  globalIndexes: {},
+  timeToLiveAttribute: "expiration",
+} as const satisfies TableDefinition;
+
+/** The multi-table design's tables, in creation order. */
+export const multiTables = [usersTable, emailsTable, eventsTable, registrationsTable, idempotencyTable] as const;
 
 const SCALAR = { string: "S", number: "N", binary: "B" } as const;
 
@@ -80,5 +164,6 @@ export function sstDynamoArgs(definition: TableDefinition) {
     globalIndexes: Object.fromEntries(
       Object.entries(definition.globalIndexes).map(([name, index]) => [name, { ...index }]),
     ),
+    ...(definition.timeToLiveAttribute !== undefined && { ttl: definition.timeToLiveAttribute }),
   };
 }

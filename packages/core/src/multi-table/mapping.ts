@@ -1,0 +1,64 @@
+import type { Event, Registration, StoredUser } from "../domain/schemas.js";
+
+/**
+ * Table items → plain domain objects, field for field the shapes the single-table design returns (same order,
+ * optional fields absent rather than undefined; no key helpers such as `month` or `dateEventId`).
+ */
+export type Item = Record<string, unknown>;
+
+/** What a registration item stores: the keys, when, and the event date its by-user index sorts on. */
+export type RegistrationItem = {
+  eventId: string;
+  userId: string;
+  registeredAt: string;
+  dateEventId: string;
+};
+
+/** The by-date sort key of events and registrations: `<YYYY-MM-DD>#<eventId>`. */
+export function dateEventId(date: string, eventId: string): string {
+  return `${date}#${eventId}`;
+}
+
+const str = (item: Item, field: string) => item[field] as string;
+const num = (item: Item, field: string) => item[field] as number;
+
+export function toUser(item: Item): StoredUser {
+  return {
+    userId: str(item, "userId"),
+    name: str(item, "name"),
+    email: str(item, "email"),
+    createdAt: str(item, "createdAt"),
+    updatedAt: str(item, "updatedAt"),
+  };
+}
+
+export function toEvent(item: Item): Event {
+  return {
+    eventId: str(item, "eventId"),
+    organizerId: str(item, "organizerId"),
+    name: str(item, "name"),
+    ...(item.description !== undefined && { description: str(item, "description") }),
+    ...(item.venue !== undefined && { venue: str(item, "venue") }),
+    date: str(item, "date"),
+    capacity: num(item, "capacity"),
+    registeredCount: num(item, "registeredCount"),
+    version: num(item, "version"),
+    createdAt: str(item, "createdAt"),
+    updatedAt: str(item, "updatedAt"),
+  };
+}
+
+/** The join: a registration item with its attendee and its event, read from their own tables. */
+export function toRegistration(registration: Item, user: Item, event: Item): Registration {
+  return {
+    eventId: str(registration, "eventId"),
+    userId: str(registration, "userId"),
+    registeredAt: str(registration, "registeredAt"),
+    user: { name: str(user, "name") },
+    event: {
+      name: str(event, "name"),
+      date: str(event, "date"),
+      ...(event.venue !== undefined && { venue: str(event, "venue") }),
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Evaluates sst.config.ts without SST: SST's globals are replaced by recorders, `app()` and `run()` are called
+ * per stage and per table design, and the recorded component arguments are checked against the core's table
+ * definitions and the deployment rules. (Option names and types are checked by `pnpm typecheck:infra`.)
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { sstDynamoArgs, TABLE_DESIGNS, tableDefinitions } from "@tablelab/core/table";
+import { beforeAll, describe, expect, it } from "vitest";
+import { resolveHandler } from "../../stacks/lambda-package.js";
+
+const root = resolve(import.meta.dirname, "../..");
+
+type Args = Record<string, unknown>;
+interface Recorded {
+  type: string;
+  name: string;
+  args: Args;
+  instance: Record<string, unknown>;
+}
+interface Route {
+  path: string;
+  handler: unknown;
+}
+interface AppConfig {
+  name: string;
+  home: string;
+  removal: string;
+  protect?: boolean;
+}
+interface Config {
+  app(input: { stage: string }): AppConfig | Promise<AppConfig>;
+  run(): Promise<Record<string, unknown>>;
+}
+
+let created: Recorded[] = [];
+let routes: Route[] = [];
+
+/** A stand-in for an SST component class: records its name and arguments, exposes placeholder outputs. */
+function recorder(type: string, outputs: (name: string) => Record<string, unknown>) {
+  return class {
+    constructor(name: string, args: Args = {}) {
+      const instance = this as unknown as Record<string, unknown>;
+      Object.assign(instance, outputs(name));
+      created.push({ type, name, args, instance });
+    }
+  };
+}
+
+const globals = globalThis as Record<string, unknown>;
+globals.$config = (config: Config) => config;
+globals.$dev = false;
+globals.$cli = { paths: { root } };
+globals.sst = {
+  Secret: recorder("sst.Secret", (name) => ({ value: `<${name}.value>` })),
+  aws: {
+    Dynamo: recorder("sst.aws.Dynamo", (name) => ({ name: `<${name}.name>`, arn: `<${name}.arn>` })),
+    Function: recorder("sst.aws.Function", (name) => ({ name: `<${name}.name>`, arn: `arn:aws:lambda:::${name}` })),
+    ApiGatewayV2: recorder("sst.aws.ApiGatewayV2", (name) => ({
+      url: `https://${name}.example`,
+      route: (path: string, handler: unknown) => routes.push({ path, handler }),
+    })),
+  },
+};
+
+let config: Config;
+beforeAll(async () => {
+  config = (await import(pathToFileURL(resolve(root, "sst.config.ts")).href)).default;
+});
+
+/** Runs the config as SST would for a stage: app() first, then run() with `$app` set from its answer. */
+async function evaluate(stage: string, design: string) {
+  created = [];
+  routes = [];
+  const app = await config.app({ stage });
+  globals.$app = { name: app.name, stage, removal: app.removal, protect: app.protect ?? false };
+  const previous = process.env.TABLE_DESIGN;
+  process.env.TABLE_DESIGN = design;
+  try {
+    const outputs = await config.run();
+    return { app, outputs, created, routes };
+  } finally {
+    if (previous === undefined) delete process.env.TABLE_DESIGN;
+    else process.env.TABLE_DESIGN = previous;
+  }
+}
+
+function only(list: Recorded[], type: string): Recorded {
+  const found = list.filter((component) => component.type === type);
+  expect(found, type).toHaveLength(1);
+  return found[0] as Recorded;
+}
+
+function seconds(duration: unknown): number {
+  const match = /^(\d+) seconds?$/.exec(String(duration));
+  if (!match) throw new Error(`not a duration in seconds: ${String(duration)}`);
+  return Number(match[1]);
+}
+
+describe("app()", () => {
+  it("names the app, keeps state in AWS, retains and protects production only", async () => {
+    expect(await config.app({ stage: "production" })).toMatchObject({
+      name: "tablelab",
+      home: "aws",
+      removal: "retain",
+      protect: true,
+    });
+    const dev = await config.app({ stage: "alice" });
+    expect(dev).toMatchObject({ name: "tablelab", home: "aws", removal: "remove" });
+    expect(dev.protect ?? false).toBe(false);
+  });
+});
+
+describe.each(TABLE_DESIGNS)("run() with TABLE_DESIGN=%s", (design) => {
+  const definitions = tableDefinitions(design);
+
+  it.each(["alice", "production"])(
+    "creates one Dynamo per table definition, from sstDynamoArgs (%s)",
+    async (stage) => {
+      const { created } = await evaluate(stage, design);
+      const tables = created.filter((component) => component.type === "sst.aws.Dynamo");
+      expect(tables.map((table) => table.name)).toEqual(definitions.map((definition) => definition.id));
+      for (const definition of definitions) {
+        const { deletionProtection, ...layout } = tables.find((table) => table.name === definition.id)?.args ?? {};
+        expect(layout).toEqual(sstDynamoArgs(definition));
+        expect(deletionProtection).toBe(stage === "production");
+      }
+    },
+  );
+
+  it("puts the whole app in one arm64 nodejs24.x Lambda linked to every table and the secret", async () => {
+    const { created } = await evaluate("alice", design);
+    const fn = only(created, "sst.aws.Function");
+    const secret = only(created, "sst.Secret");
+    expect(secret.name).toBe("JwtSecret");
+    expect(fn.args).toMatchObject({
+      handler: "packages/api/src/lambda.handler",
+      runtime: "nodejs24.x",
+      architecture: "arm64",
+    });
+    expect(fn.args.memory).toMatch(/^\d+ MB$/);
+    // Longer than the DynamoDB client's ~5 s, shorter than API Gateway's 30 s integration timeout.
+    expect(seconds(fn.args.timeout)).toBeGreaterThan(5);
+    expect(seconds(fn.args.timeout)).toBeLessThan(30);
+    const tables = created.filter((component) => component.type === "sst.aws.Dynamo").map((table) => table.instance);
+    expect(fn.args.link).toEqual(expect.arrayContaining([...tables, secret.instance]));
+    expect(fn.args.link).toHaveLength(tables.length + 1);
+    expect(fn.args.environment).toMatchObject({ TABLE_DESIGN: design, DB_METRICS: "1" });
+    // swagger-ui-dist stays out of the bundle and is installed at the version pinned in the catalog.
+    expect(fn.args.nodejs).toEqual({ install: { "swagger-ui-dist": expect.stringMatching(/^\d+\.\d+\.\d+$/) } });
+  });
+
+  it("turns the database metrics headers off in production", async () => {
+    const { created } = await evaluate("production", design);
+    expect(only(created, "sst.aws.Function").args.environment).toMatchObject({ DB_METRICS: "0", TABLE_DESIGN: design });
+  });
+
+  it("routes every request to the function through an HTTP API with throttling, access logs and no gateway CORS", async () => {
+    const { created, routes } = await evaluate("alice", design);
+    const fn = only(created, "sst.aws.Function");
+    const api = only(created, "sst.aws.ApiGatewayV2");
+    expect(routes).toEqual([{ path: "$default", handler: fn.instance.arn }]);
+    // CORS is answered by the Hono app (CORS_ORIGINS), never by both.
+    expect(api.args.cors).toBe(false);
+    expect(fn.args.environment).toHaveProperty("CORS_ORIGINS");
+    expect(api.args.accessLog).toEqual({ retention: expect.any(String) });
+    const stage = (api.args.transform as { stage: { defaultRouteSettings: Record<string, number> } }).stage;
+    expect(stage.defaultRouteSettings.throttlingRateLimit).toBeGreaterThan(0);
+    expect(stage.defaultRouteSettings.throttlingBurstLimit).toBeGreaterThanOrEqual(
+      stage.defaultRouteSettings.throttlingRateLimit ?? Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it("outputs the API URL and every table name", async () => {
+    const { outputs, created } = await evaluate("alice", design);
+    expect(outputs.api).toBe(only(created, "sst.aws.ApiGatewayV2").instance.url);
+    for (const definition of definitions) expect(outputs[`table${definition.id}`]).toBe(`<${definition.id}.name>`);
+  });
+});
+
+// The one check that needs the API's Lambda entry point (packages/api/src/lambda.ts, written in the API work).
+it("points the function at a module that exports the handler function", async () => {
+  const { created } = await evaluate("alice", "single");
+  const handler = String(only(created, "sst.aws.Function").args.handler);
+  const { file, exportName } = resolveHandler(handler, root);
+  expect(file, `no file for handler ${handler}`).toBeDefined();
+  expect(existsSync(file as string)).toBe(true);
+  // Import it as the Lambda would start, with the links SST would set (see sst-resource.test.ts).
+  process.env.SST_RESOURCE_App = JSON.stringify({ name: "tablelab", stage: "test" });
+  process.env.SST_RESOURCE_Table = JSON.stringify({ name: "tablelab-test-table", type: "sst.aws.Dynamo" });
+  process.env.SST_RESOURCE_JwtSecret = JSON.stringify({
+    value: "test-secret-test-secret-test-secret",
+    type: "sst.sst.Secret",
+  });
+  const module = await import(pathToFileURL(file as string).href);
+  expect(typeof module[exportName]).toBe("function");
+});
