@@ -51,18 +51,6 @@ const queryDate = (name: string, description: string) =>
     .optional()
     .openapi({ param: { name, in: "query" }, description, example: "2026-06-15" });
 
-/** Documents If-Match; any value is accepted (one that is not the current version is a 412, not a 400). */
-export const IfMatchHeader = z.object({
-  "If-Match": z
-    .string()
-    .optional()
-    .openapi({
-      param: { in: "header" },
-      description: 'the event\'s ETag (`"<version>"`) or `*`; a PATCH with another version is a 412',
-      example: '"3"',
-    }),
-});
-
 export const UserIdParam = z.object({ userId: pathId("userId") });
 export const EventIdParam = z.object({ eventId: pathId("eventId") });
 export const RegistrationParams = z.object({ eventId: pathId("eventId"), userId: pathId("userId") });
@@ -122,16 +110,27 @@ export const EventWithAttendees = EventSchema.extend({ attendees: RegistrationPa
 });
 export const SignUpResponse = z.object({ user: UserSchema, token: z.string() }).meta({ id: "SignUpResponse" });
 
-/** The optional `Idempotency-Key` request header of the three POST routes (checked by its middleware). */
-export const IdempotencyKeyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .optional()
-    .openapi({
-      param: { name: "idempotency-key", in: "header" },
-      description:
-        "1–36 characters of [A-Za-z0-9_-]. A retry with the same key, caller and body within 10 minutes returns the " +
-        "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
-        "caller: 422 idempotency_mismatch.",
-    }),
-});
+/**
+ * Header parameters, documented on the operation rather than declared as `request.headers`: a zod header schema
+ * would make `header` a required argument of every call of the typed client (`hc<AppType>`), breaking
+ * `api.users.$post({ json })`. Their middleware (idempotency) or handler (If-Match) reads and checks them.
+ */
+export const IF_MATCH_PARAMETER = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  schema: { type: "string" },
+  description: 'the event\'s ETag (`"<version>"`) or `*`; a PATCH with another version is a 412',
+  example: '"3"',
+} as const;
+
+export const IDEMPOTENCY_KEY_PARAMETER = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  schema: { type: "string", pattern: "^[A-Za-z0-9_-]{1,36}$" },
+  description:
+    "1–36 characters of [A-Za-z0-9_-]. A retry with the same key, caller and body within 10 minutes returns the " +
+    "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
+    "caller: 422 idempotency_mismatch.",
+} as const;

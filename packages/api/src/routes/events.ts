@@ -11,8 +11,8 @@ import {
   EventSchema,
   EventsQuery,
   EventWithAttendees,
-  IdempotencyKeyHeader,
-  IfMatchHeader,
+  IDEMPOTENCY_KEY_PARAMETER,
+  IF_MATCH_PARAMETER,
   UpdateEventBody,
 } from "../http/schemas.js";
 import { validationHook } from "../http/validation.js";
@@ -33,7 +33,8 @@ const createEvent = createRoute({
   description: "Accepts an `Idempotency-Key` header.",
   security: bearer,
   middleware: [authenticate({ required: true, userMustExist: true }), limitBody, requireJson(), idempotent] as const,
-  request: { body: json(CreateEventBody), headers: IdempotencyKeyHeader },
+  parameters: [IDEMPOTENCY_KEY_PARAMETER],
+  request: { body: json(CreateEventBody) },
   responses: {
     201: {
       description: "the event",
@@ -93,7 +94,8 @@ const updateEvent = createRoute({
     limitBody,
     requireJson(),
   ] as const,
-  request: { params: EventIdParam, headers: IfMatchHeader, body: json(UpdateEventBody) },
+  parameters: [IF_MATCH_PARAMETER],
+  request: { params: EventIdParam, body: json(UpdateEventBody) },
   responses: {
     200: {
       description: "the updated event",

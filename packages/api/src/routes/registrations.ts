@@ -4,7 +4,7 @@ import type { AppEnv } from "../http/env.js";
 import { errorResponses } from "../http/responses.js";
 import {
   EventIdParam,
-  IdempotencyKeyHeader,
+  IDEMPOTENCY_KEY_PARAMETER,
   PageQuery,
   RegistrationPage,
   RegistrationParams,
@@ -33,9 +33,9 @@ const register = createRoute({
     noFields,
     idempotent,
   ] as const,
+  parameters: [IDEMPOTENCY_KEY_PARAMETER],
   request: {
     params: EventIdParam,
-    headers: IdempotencyKeyHeader,
     // A plain JSON schema, not zod: documented only. `noFields` parses the body, because the validator for
     // an optional body would skip a body sent without a content type instead of a 415.
     body: {

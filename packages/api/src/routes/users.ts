@@ -6,7 +6,7 @@ import { errorResponses, userView } from "../http/responses.js";
 import {
   CreateUserBody,
   EventPage,
-  IdempotencyKeyHeader,
+  IDEMPOTENCY_KEY_PARAMETER,
   PageQuery,
   RegistrationPage,
   SignUpResponse,
@@ -33,7 +33,8 @@ const signUp = createRoute({
   description: "Creates a user and returns a token for it. Accepts an `Idempotency-Key` header.",
   // No token is needed, but one that is sent must be valid (api.md: a 401 on any route).
   middleware: [authenticate({ required: false }), limitBody, requireJson(), idempotent] as const,
-  request: { body: json(CreateUserBody), headers: IdempotencyKeyHeader },
+  parameters: [IDEMPOTENCY_KEY_PARAMETER],
+  request: { body: json(CreateUserBody) },
   responses: {
     201: {
       description: "the new user and a bearer token",
