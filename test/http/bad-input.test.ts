@@ -182,6 +182,18 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
     expect(await t().db.store.getEvent(event.eventId)).toEqual(event);
   });
 
+  it("a malformed Idempotency-Key on the POST routes → 400 validation_failed; nothing written", async () => {
+    await nothingWritten(async () => {
+      for (const route of bodyRoutes.filter((r) => r.method === "POST")) {
+        for (const key of ["k".repeat(37), "two words", "semi;colon", "\u00e9t\u00e9", ""]) {
+          const reply = await send(route, { json: route.valid, headers: { "Idempotency-Key": key } });
+          expect(reply.status, `${route.path} with key ${JSON.stringify(key)}: ${reply.text}`).toBe(400);
+          expectError(reply, 400, "validation_failed");
+        }
+      }
+    });
+  });
+
   it("a body of exactly 16 KiB is accepted", async () => {
     const base = JSON.stringify({ name: "Exactly 16 KiB", date: "2031-01-01", capacity: 1 });
     const raw = `${base}${" ".repeat(16 * 1024 - base.length)}`;

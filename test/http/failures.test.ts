@@ -1,5 +1,12 @@
 import { createServer } from "node:net";
-import { createDynamoClients, createStore, defaultTableNames, type Store, UnavailableError } from "@tablelab/core";
+import {
+  createDynamoClients,
+  createStore,
+  DEFAULT_TIMEOUTS,
+  defaultTableNames,
+  type Store,
+  UnavailableError,
+} from "@tablelab/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { DESIGNS, TEST_CURSOR_SECRET } from "../support/database.js";
 import { expectError, httpClient, uniqueEmail, useTestApp } from "../support/http.js";
@@ -94,7 +101,8 @@ describe.each(DESIGNS)("failures over HTTP (%s design)", (design) => {
     });
     await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
     const { port } = blackhole.address() as { port: number };
-    const clients = createDynamoClients({ endpoint: `http://127.0.0.1:${port}` });
+    // The deployed timeouts: a loopback endpoint otherwise gets DynamoDB Local's patient ones.
+    const clients = createDynamoClients({ endpoint: `http://127.0.0.1:${port}`, ...DEFAULT_TIMEOUTS });
     afterAll(async () => {
       clients.destroy();
       for (const socket of sockets) socket.destroy();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type App, createApp, mintToken } from "@tablelab/api";
+import { type App, type AppDeps, createApp, idempotencyRunnerFor, mintToken } from "@tablelab/api";
 import type { Event, Registration, Store, StoredUser, TableDesign } from "@tablelab/core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./database.js";
@@ -43,6 +43,8 @@ export interface AppOptions {
   dbMetrics?: boolean;
   corsOrigins?: string[];
   now?: () => Date;
+  /** Idempotent POSTs (createTestApp wires the design's own idempotency records, as production does). */
+  idempotency?: AppDeps["idempotency"];
 }
 
 export interface HttpClient {
@@ -72,6 +74,7 @@ export function httpClient(store: Store, options: AppOptions = {}): HttpClient {
       error: (message, extra) => logs.push({ level: "error", message, extra }),
     },
     now: options.now ?? (() => new Date()),
+    ...(options.idempotency && { idempotency: options.idempotency }),
   });
 
   async function request(method: string, path: string, call: Call = {}): Promise<Reply> {
@@ -132,7 +135,10 @@ export function uniqueEmail(prefix = "user"): string {
 
 export async function createTestApp(design: TableDesign, label: string, options: AppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(design, label);
-  const client = httpClient(db.store, options);
+  const client = httpClient(db.store, {
+    idempotency: idempotencyRunnerFor({ design, tableNames: db.tableNames }, db.clients),
+    ...options,
+  });
 
   async function signUp(fields: { name?: string; email?: string } = {}): Promise<SignedUp> {
     const reply = await client.post("/users", {
