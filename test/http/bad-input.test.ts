@@ -53,8 +53,12 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
   it("every server-owned field in every body → 400 validation_failed naming it; nothing written", async () => {
     await nothingWritten(async () => {
       for (const route of bodyRoutes) {
-        for (const [field, value] of Object.entries(SERVER_OWNED)) {
-          const reply = await send(route, { json: { ...route.valid, [field]: value } });
+        const fields = Object.entries(SERVER_OWNED);
+        const replies = await Promise.all(
+          fields.map(([field, value]) => send(route, { json: { ...route.valid, [field]: value } })),
+        );
+        for (const [i, reply] of replies.entries()) {
+          const field = fields[i]?.[0];
           expectError(reply, 400, "validation_failed");
           const paths = reply.body.error.details.map((detail: { path: string }) => detail.path);
           expect(paths, `${route.method} ${route.path} ${field}`).toContain(`body.${field}`);
@@ -141,8 +145,9 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
         if (!route.path.endsWith("/registrations")) {
           cases.push(["an empty body", { raw: "", contentType: "application/json" }, 400, "invalid_json"]);
         }
-        for (const [what, call, status, code] of cases) {
-          const reply = await send(route, call);
+        const replies = await Promise.all(cases.map(([, call]) => send(route, call)));
+        for (const [i, reply] of replies.entries()) {
+          const [what, , status, code] = cases[i] as (typeof cases)[number];
           expect(reply.status, `${label} with ${what}: ${reply.text}`).toBe(status);
           expectError(reply, status, code);
         }
@@ -264,13 +269,13 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
 
     it("POST /events rejects each with 400 validation_failed; nothing written", async () => {
       await nothingWritten(async () => {
-        for (const [what, fields] of badEvents) {
-          const reply = await t().post("/events", {
-            token: user.token,
-            raw: withRaw(fields),
-            contentType: "application/json",
-          });
-          expect(reply.status, `${what}: ${reply.text}`).toBe(400);
+        const replies = await Promise.all(
+          badEvents.map(([, fields]) =>
+            t().post("/events", { token: user.token, raw: withRaw(fields), contentType: "application/json" }),
+          ),
+        );
+        for (const [i, reply] of replies.entries()) {
+          expect(reply.status, `${badEvents[i]?.[0]}: ${reply.text}`).toBe(400);
           expectError(reply, 400, "validation_failed");
         }
       });
