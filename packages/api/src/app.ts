@@ -1,10 +1,13 @@
+import { inspect } from "node:util";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { errorResponse, toErrorResponse } from "./http/errors.js";
+import { errorResponses } from "./http/responses.js";
 import { validationHook } from "./http/validation.js";
+import { authenticate } from "./middleware/auth.js";
 import { logRequests } from "./middleware/log.js";
 import { meterRequests } from "./middleware/metrics.js";
 import { docsRoutes } from "./routes/docs.js";
@@ -68,6 +71,16 @@ export function createApp(deps: AppDeps) {
     );
   }
 
+  // Hono hands only Error instances to onError; anything else thrown (a string, a plain object) would escape the
+  // app as a rejected promise instead of the contract's 500. Innermost, so logging and metering still see it.
+  app.use("*", async (_c, next) => {
+    try {
+      await next();
+    } catch (error) {
+      throw error instanceof Error ? error : new Error(`non-Error thrown: ${inspect(error)}`);
+    }
+  });
+
   const routes = app
     .route("/", healthRoutes)
     .route("/", userRoutes)
@@ -76,11 +89,27 @@ export function createApp(deps: AppDeps) {
     .route("/", docsRoutes);
 
   let document: unknown;
-  app.get("/openapi.json", (c) => {
+  app.get("/openapi.json", authenticate({ required: false }), (c) => {
     // Built on first request, not at start-up: a cold start that never serves the docs never pays for them.
     document ??= app.getOpenAPI31Document(OPENAPI_INFO);
     return c.json(document);
   });
+
+  for (const [path, summary, mediaType] of [
+    ["/openapi.json", "This OpenAPI 3.1 document", "application/json"],
+    ["/docs", "Interactive API docs (Swagger UI; assets served by the app itself, so it works offline)", "text/html"],
+  ] as const) {
+    app.openAPIRegistry.registerPath({
+      method: "get",
+      path,
+      tags: ["system"],
+      summary,
+      responses: {
+        200: { description: summary, content: { [mediaType]: { schema: { type: "string" } } } },
+        ...errorResponses("unauthorized"),
+      },
+    });
+  }
 
   app.notFound((c) => errorResponse(c, "not_found", "no such route"));
   app.onError((error, c) =>

@@ -73,6 +73,9 @@ export function toErrorResponse(c: Context, error: unknown, log: (error: unknown
       return errorResponse(c, "invalid_json", "the request body is not valid JSON");
     }
     if (error.status === 413) return errorResponse(c, "payload_too_large", "the request body is over 16 KiB");
+    if (error.status === 415) {
+      return errorResponse(c, "unsupported_media_type", "send the body as Content-Type: application/json");
+    }
   }
   if (isUnavailable(error)) {
     log(error);

@@ -5,6 +5,10 @@ import { ErrorSchema } from "./schemas.js";
 
 type Responses = Parameters<typeof createRoute>[0]["responses"];
 
+const RETRY_AFTER = {
+  "Retry-After": { schema: { type: "integer" as const }, description: "seconds to wait before retrying" },
+};
+
 /** OpenAPI response entries for the error codes a route can answer with (plus the ones every route can). */
 export function errorResponses(...codes: ErrorCode[]): Responses {
   const all: ErrorCode[] = [...codes, "validation_failed", "internal_error", "service_unavailable"];
@@ -18,6 +22,7 @@ export function errorResponses(...codes: ErrorCode[]): Responses {
       status,
       {
         description: statusCodes.map((code) => `\`${code}\``).join(", "),
+        ...(statusCodes.includes("service_unavailable") && { headers: RETRY_AFTER }),
         content: { "application/json": { schema: ErrorSchema } },
       },
     ]),

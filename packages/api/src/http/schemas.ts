@@ -24,8 +24,8 @@ export const CreateUserBody = CreateUserInput.meta({ id: "CreateUserInput" });
 export const UpdateUserBody = UpdateUserInput.meta({ id: "UpdateUserInput" });
 export const CreateEventBody = CreateEventInput.meta({ id: "CreateEventInput" });
 export const UpdateEventBody = UpdateEventInput.meta({ id: "UpdateEventInput" });
-/** Registering takes no fields: the caller is the attendee. An empty body or `{}` is accepted. */
-export const RegisterBody = z.strictObject({}).meta({ id: "RegisterInput" });
+/** Registering and deleting take no fields (the caller and the path say it all). An empty body or `{}` is accepted. */
+export const NoFieldsBody = z.strictObject({});
 
 export const ErrorSchema = z
   .object({
@@ -64,10 +64,14 @@ export const Limit = z
   .optional()
   .openapi({ param: { name: "limit", in: "query" }, type: "integer", minimum: 1, maximum: 100, default: 20 });
 
+/**
+ * Any non-empty string: whether it is a cursor this API issued for this list (and its length) is the store's
+ * cursor codec to judge, so a 5,000-character or empty cursor is `invalid_cursor` like any other forged one
+ * (the validation hook maps a failure of this schema to that code).
+ */
 export const Cursor = z
   .string()
   .min(1)
-  .max(2048)
   .optional()
   .openapi({ param: { name: "cursor", in: "query" }, description: "opaque cursor from the previous page" });
 
@@ -106,16 +110,27 @@ export const EventWithAttendees = EventSchema.extend({ attendees: RegistrationPa
 });
 export const SignUpResponse = z.object({ user: UserSchema, token: z.string() }).meta({ id: "SignUpResponse" });
 
-/** The optional `Idempotency-Key` request header of the three POST routes (checked by its middleware). */
-export const IdempotencyKeyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .optional()
-    .openapi({
-      param: { name: "idempotency-key", in: "header" },
-      description:
-        "1–36 characters of [A-Za-z0-9_-]. A retry with the same key, caller and body within 10 minutes returns the " +
-        "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
-        "caller: 422 idempotency_mismatch.",
-    }),
-});
+/**
+ * Header parameters, documented on the operation rather than declared as `request.headers`: a zod header schema
+ * would make `header` a required argument of every call of the typed client (`hc<AppType>`), breaking
+ * `api.users.$post({ json })`. Their middleware (idempotency) or handler (If-Match) reads and checks them.
+ */
+export const IF_MATCH_PARAMETER = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  schema: { type: "string" },
+  description: 'the event\'s ETag (`"<version>"`) or `*`; a PATCH with another version is a 412',
+  example: '"3"',
+} as const;
+
+export const IDEMPOTENCY_KEY_PARAMETER = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  schema: { type: "string", pattern: "^[A-Za-z0-9_-]{1,36}$" },
+  description:
+    "1–36 characters of [A-Za-z0-9_-]. A retry with the same key, caller and body within 10 minutes returns the " +
+    "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
+    "caller: 422 idempotency_mismatch.",
+} as const;

@@ -29,5 +29,9 @@ export const validationHook: Hook<any, any, any, any> = (result) => {
   if (result.success) return;
   const target = (result as { target?: string }).target ?? "body";
   const where = target === "json" ? "body" : target;
+  // An empty or repeated `cursor` is a cursor this API did not issue: the contract's code for that is invalid_cursor.
+  if (target === "query" && result.error.issues.every((issue) => issue.path[0] === "cursor")) {
+    throw new ApiError("invalid_cursor", "the cursor was not issued for this list");
+  }
   throw invalidInput(result.error.issues, where);
 };

@@ -12,7 +12,8 @@ export async function mintToken(userId: string, secret: string, now = Date.now()
   return sign({ sub: userId, iat: issuedAt, exp: issuedAt + TOKEN_LIFETIME_SECONDS }, secret, "HS256");
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+/** The scheme is case-insensitive (RFC 9110 §11.1), the token is one compact JWS. */
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 /** Verifies a bearer token: HS256 only (so `alg: none` and other algorithms fail), `exp` required. */
 export async function verifyBearer(header: string, secret: string): Promise<string> {

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.js";
+import { authenticate } from "../middleware/auth.js";
 
 /**
  * Interactive docs (Swagger UI) whose assets come from the `swagger-ui-dist` npm package, served by the app
@@ -57,12 +58,17 @@ function readAsset(name: keyof typeof ASSETS): Promise<Buffer> {
   return pending;
 }
 
+// Public, but an Authorization header that is sent must be valid (api.md: a 401 on any route).
+const optionalToken = authenticate({ required: false });
+
 export const docsRoutes = new Hono<AppEnv>()
-  .get("/docs", (c) => c.html(PAGE))
-  .get("/docs/init.js", (c) => c.body(INIT, 200, { "Content-Type": "text/javascript; charset=utf-8" }))
+  .get("/docs", optionalToken, (c) => c.html(PAGE))
+  .get("/docs/init.js", optionalToken, (c) => c.body(INIT, 200, { "Content-Type": "text/javascript; charset=utf-8" }))
   .get("/docs/:asset", async (c, next) => {
     const name = c.req.param("asset");
     if (!Object.hasOwn(ASSETS, name)) return next();
+    // After the asset lookup: an unknown asset is a 404 (unknown route) before authentication.
+    await optionalToken(c, async () => {});
     const asset = name as keyof typeof ASSETS;
     const body = await readAsset(asset);
     return c.body(new Uint8Array(body), 200, {

@@ -11,12 +11,13 @@ import {
   EventSchema,
   EventsQuery,
   EventWithAttendees,
-  IdempotencyKeyHeader,
+  IDEMPOTENCY_KEY_PARAMETER,
+  IF_MATCH_PARAMETER,
   UpdateEventBody,
 } from "../http/schemas.js";
 import { validationHook } from "../http/validation.js";
 import { authenticate } from "../middleware/auth.js";
-import { limitBody, requireJson } from "../middleware/body.js";
+import { limitBody, noFields, requireJson } from "../middleware/body.js";
 import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
 
@@ -32,7 +33,8 @@ const createEvent = createRoute({
   description: "Accepts an `Idempotency-Key` header.",
   security: bearer,
   middleware: [authenticate({ required: true, userMustExist: true }), limitBody, requireJson(), idempotent] as const,
-  request: { body: json(CreateEventBody), headers: IdempotencyKeyHeader },
+  parameters: [IDEMPOTENCY_KEY_PARAMETER],
+  request: { body: json(CreateEventBody) },
   responses: {
     201: {
       description: "the event",
@@ -92,6 +94,7 @@ const updateEvent = createRoute({
     limitBody,
     requireJson(),
   ] as const,
+  parameters: [IF_MATCH_PARAMETER],
   request: { params: EventIdParam, body: json(UpdateEventBody) },
   responses: {
     200: {
@@ -118,18 +121,36 @@ const deleteEvent = createRoute({
   tags: ["events"],
   summary: "Delete an event and all its registrations (AP11; organizer only)",
   security: bearer,
-  middleware: [validatePathIds, authenticate({ required: true, userMustExist: true })] as const,
+  middleware: [
+    validatePathIds,
+    authenticate({ required: true, userMustExist: true }),
+    limitBody,
+    requireJson({ optional: true }),
+    noFields,
+  ] as const,
   request: { params: EventIdParam },
   responses: {
     204: { description: "deleted" },
-    ...errorResponses("unauthorized", "forbidden", "not_found"),
+    ...errorResponses(
+      "invalid_json",
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "payload_too_large",
+      "unsupported_media_type",
+    ),
   },
 });
 
-/** `from` defaults to today (UTC), `to` to from + 30 days; the range is at most 365 days. */
+/** The last date an event can have (api.md: dates are in 1970–9999). */
+const LAST_DATE = "9999-12-31";
+
+/** `from` defaults to today (UTC), `to` to from + 30 days (at most the last date); the range is at most 365 days. */
 function dateRange(query: { from?: string | undefined; to?: string | undefined }, now: Date) {
   const from = query.from ?? today(now);
-  const to = query.to ?? addDays(from, LIMITS.defaultRangeDays);
+  const to =
+    query.to ??
+    (from > addDays(LAST_DATE, -LIMITS.defaultRangeDays) ? LAST_DATE : addDays(from, LIMITS.defaultRangeDays));
   if (to < from)
     throw new ApiError("validation_failed", "invalid query", [
       { path: "query.to", message: "must not be before `from`" },

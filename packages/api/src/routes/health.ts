@@ -1,11 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/env.js";
+import { errorResponses } from "../http/responses.js";
+import { authenticate } from "../middleware/auth.js";
 
 const health = createRoute({
   method: "get",
   path: "/health",
   tags: ["system"],
   summary: "Liveness; makes no database call",
+  middleware: [authenticate({ required: false })] as const,
   responses: {
     200: {
       description: "the service is up",
@@ -15,6 +18,7 @@ const health = createRoute({
         },
       },
     },
+    ...errorResponses("unauthorized"),
   },
 });
 

@@ -1,20 +1,18 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { LIMITS } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
-import { ApiError } from "../http/errors.js";
 import { errorResponses } from "../http/responses.js";
 import {
   EventIdParam,
-  IdempotencyKeyHeader,
+  IDEMPOTENCY_KEY_PARAMETER,
   PageQuery,
-  RegisterBody,
   RegistrationPage,
   RegistrationParams,
   RegistrationSchema,
 } from "../http/schemas.js";
-import { invalidInput, validationHook } from "../http/validation.js";
+import { validationHook } from "../http/validation.js";
 import { authenticate } from "../middleware/auth.js";
-import { limitBody, requireJson } from "../middleware/body.js";
+import { limitBody, noFields, requireJson } from "../middleware/body.js";
 import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
 
@@ -32,9 +30,19 @@ const register = createRoute({
     authenticate({ required: true, userMustExist: true }),
     limitBody,
     requireJson({ optional: true }),
+    noFields,
     idempotent,
   ] as const,
-  request: { params: EventIdParam, headers: IdempotencyKeyHeader },
+  parameters: [IDEMPOTENCY_KEY_PARAMETER],
+  request: {
+    params: EventIdParam,
+    // A plain JSON schema, not zod: documented only. `noFields` parses the body, because the validator for
+    // an optional body would skip a body sent without a content type instead of a 415.
+    body: {
+      required: false,
+      content: { "application/json": { schema: { type: "object", properties: {}, additionalProperties: false } } },
+    },
+  },
   responses: {
     201: {
       description: "the registration",
@@ -74,28 +82,29 @@ const cancel = createRoute({
   tags: ["registrations"],
   summary: "Cancel a registration (AP13; the attendee or the organizer); frees the seat",
   security: bearer,
-  middleware: [validatePathIds, authenticate({ required: true, userMustExist: true })] as const,
+  middleware: [
+    validatePathIds,
+    authenticate({ required: true, userMustExist: true }),
+    limitBody,
+    requireJson({ optional: true }),
+    noFields,
+  ] as const,
   request: { params: RegistrationParams },
   responses: {
     204: { description: "cancelled" },
-    ...errorResponses("unauthorized", "forbidden", "not_found"),
+    ...errorResponses(
+      "invalid_json",
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "payload_too_large",
+      "unsupported_media_type",
+    ),
   },
 });
 
-/** The register body is optional, so it is parsed here rather than by a `json` validator that would demand one. */
-async function readOptionalBody(text: string): Promise<unknown> {
-  if (text.length === 0) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError("invalid_json", "the request body is not valid JSON");
-  }
-}
-
 export const registrationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(register, async (c) => {
-    const body = RegisterBody.safeParse(await readOptionalBody(await c.req.text()));
-    if (!body.success) throw invalidInput(body.error.issues, "body");
     const { eventId } = c.req.valid("param");
     const userId = c.var.callerId as string;
     const registration = await c.var.deps.store.register(eventId, userId);

@@ -6,7 +6,7 @@ import { errorResponses, userView } from "../http/responses.js";
 import {
   CreateUserBody,
   EventPage,
-  IdempotencyKeyHeader,
+  IDEMPOTENCY_KEY_PARAMETER,
   PageQuery,
   RegistrationPage,
   SignUpResponse,
@@ -31,8 +31,10 @@ const signUp = createRoute({
   tags: ["users"],
   summary: "Sign up (AP3)",
   description: "Creates a user and returns a token for it. Accepts an `Idempotency-Key` header.",
-  middleware: [limitBody, requireJson(), idempotent] as const,
-  request: { body: json(CreateUserBody), headers: IdempotencyKeyHeader },
+  // No token is needed, but one that is sent must be valid (api.md: a 401 on any route).
+  middleware: [authenticate({ required: false }), limitBody, requireJson(), idempotent] as const,
+  parameters: [IDEMPOTENCY_KEY_PARAMETER],
+  request: { body: json(CreateUserBody) },
   responses: {
     201: {
       description: "the new user and a bearer token",
@@ -40,6 +42,7 @@ const signUp = createRoute({
     },
     ...errorResponses(
       "invalid_json",
+      "unauthorized",
       "email_taken",
       "payload_too_large",
       "unsupported_media_type",
@@ -153,7 +156,10 @@ export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
     const { userId } = c.req.valid("param");
     const { limit, cursor } = c.req.valid("query");
     if (c.var.callerId !== userId) {
-      await store.getUser(userId); // existence answers before permission (404 before 403)
+      // Check order: a cursor not issued for this list (400) answers before existence (404) and permission
+      // (403). Only the store can judge a cursor; the page it reads for that is discarded.
+      if (cursor !== undefined) await store.listUserRegistrations(userId, { limit: 1, cursor });
+      await store.getUser(userId);
       throw new ApiError("forbidden", "you can only list your own registrations");
     }
     const page = await store.listUserRegistrations(userId, { limit: limit ?? LIMITS.defaultPageSize, cursor });

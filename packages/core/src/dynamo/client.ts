@@ -58,6 +58,9 @@ export function createDynamoClients(config: DynamoConfig = {}): DynamoClients {
   const requestHandler = new NodeHttpHandler({
     connectionTimeout: config.connectionTimeoutMs ?? defaults.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs ?? defaults.requestTimeoutMs,
+    // Without this the handler only logs a warning when requestTimeout passes and keeps waiting: a DynamoDB
+    // that accepts the connection but never answers would hang the request instead of failing it.
+    throwOnRequestTimeout: true,
     httpAgent: new HttpAgent(agentOptions),
     httpsAgent: new Agent(agentOptions),
   });

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
 import { CursorCodec } from "../cursor.js";
-import { addDays, monthOf, monthsBetween } from "../domain/dates.js";
+import { monthOf, monthsBetween } from "../domain/dates.js";
 import {
   AlreadyRegisteredError,
   CapacityConflictError,
@@ -390,13 +390,15 @@ export class MultiTableStore implements Store {
     }
     const monthIndex = months.indexOf(position.month);
     if (monthIndex < 0) throw new InvalidCursorError();
-    // `<to + 1 day>` sorts after every `<to>#<eventId>` and before any later date: BETWEEN covers exactly the range.
+    // `<to>#~` sorts after every `<to>#<eventId>` ("~" sorts after every ULID character) and before any later
+    // date: BETWEEN covers exactly the range. (Not the day after `to`: after 9999-12-31 that is "+010000-01-01",
+    // which sorts before every date, and DynamoDB refuses the BETWEEN.)
     const { items, lastKey } = await this.#query({
       TableName: this.#tables.events,
       IndexName: "DateIndex",
       KeyConditionExpression: "#month = :month AND #dateEventId BETWEEN :from AND :until",
       ExpressionAttributeNames: names("month", "dateEventId"),
-      ExpressionAttributeValues: { ":month": position.month, ":from": range.from, ":until": addDays(range.to, 1) },
+      ExpressionAttributeValues: { ":month": position.month, ":from": range.from, ":until": `${range.to}#~` },
       Limit: page.limit,
       ...(position.key && { ExclusiveStartKey: position.key }),
     });
