@@ -75,7 +75,7 @@ export const IdempotencyRecordShape = z.object({
   expiration: Count,
   in_progress_expiration: z.number().optional(),
   // The stored response: whatever JSON the idempotent function returned (ours: status, headers, body).
-  data: z.unknown(),
+  data: z.unknown().optional(),
   validation: Text.optional(),
 });
 
