@@ -411,7 +411,7 @@ describe(`pnpm dev killed with SIGKILL during a write load (${killDesign} design
   it("loses no acknowledged write when the whole process group is killed, and the data passes the check", async () => {
     const first = await startDev();
     const group = first.child.pid as number;
-    await writeLoad(first.base, 80, () => process.kill(-group, "SIGKILL"));
+    await writeLoad(first.base, 40, () => process.kill(-group, "SIGKILL"));
     await until(() => processGroup(group).length === 0, 10_000, "the killed group to be gone");
     expect(acknowledged.users.length).toBeGreaterThan(0);
     expect(acknowledged.registrations.length).toBeGreaterThan(0);
