@@ -16,6 +16,8 @@ export interface DbCall {
   transactionItems: number;
   ok: boolean;
   durationMs: number;
+  /** Made inside `runAsAdmin` (an offline admin tool such as `pnpm doctor`), not by the API or a benchmark. */
+  admin?: true;
 }
 
 export class Meter {
@@ -52,6 +54,24 @@ export async function measure<T>(operation: () => Promise<T>): Promise<{ result:
 /** Like `measure`, but hands the meter to the caller up front (middleware reads it after `next()`). */
 export function runMetered<T>(meter: Meter, operation: () => T): T {
   return scope.run([...activeMeters(), meter], operation);
+}
+
+/**
+ * Admin scope: offline tools that legitimately read a whole table (the integrity checker's parallel `Scan`) run
+ * inside `runAsAdmin`, and every call they make is recorded with `admin: true`. A "no Scan" guard (an
+ * `onDbCall` listener in the test suite) exempts exactly those calls, so the API's and the benchmarks' paths
+ * stay Scan-free while the checker can still be tested against the same DynamoDB.
+ */
+const adminScope = new AsyncLocalStorage<true>();
+
+/** Runs `operation` as an admin tool: the calls it makes carry `admin: true` (see `DbCall`). */
+export function runAsAdmin<T>(operation: () => T): T {
+  return adminScope.run(true, operation);
+}
+
+/** True inside `runAsAdmin`. */
+export function isAdminCall(): boolean {
+  return adminScope.getStore() === true;
 }
 
 /** A listener that sees every call of every client with the meter installed (tests assert "no Scan" with it). */
@@ -141,6 +161,7 @@ export function installMeter(client: DynamoDBClient, options: { requestCapacity:
           transactionItems: input.TransactItems?.length ?? 0,
           ok,
           durationMs: performance.now() - started,
+          ...(isAdminCall() ? { admin: true as const } : {}),
         };
         for (const meter of activeMeters()) meter.calls.push(call);
         for (const listener of listeners) listener(call);

@@ -1,0 +1,132 @@
+import { createDynamoClients, measure } from "@tablelab/core";
+import { checkIntegrity, type IntegrityReport, type ScanProgress, type Violation } from "@tablelab/core/doctor";
+import cliProgress from "cli-progress";
+import { loadConfig } from "../src/config.js";
+import { localEndpoint } from "./local.js";
+
+/**
+ * `pnpm doctor`: checks the invariants of a table design's data (see `checkIntegrity` in @tablelab/core/doctor)
+ * and prints a summary. Same environment as the API: TABLE_DESIGN, TABLE_NAME (the table, or the multi-table
+ * prefix), DYNAMODB_ENDPOINT (default: the DynamoDB Local `pnpm dev` runs; any endpoint works, AWS's included).
+ * `--json` prints the whole report as JSON instead. Exit code 0: no violation; 1: violations; 2: the check
+ * could not run (no such table, endpoint unreachable).
+ */
+const SHOWN_PER_KIND = 20;
+
+function progressReporter(): { onProgress: (progress: ScanProgress) => void; stop: () => void } {
+  const tables = new Map<string, ScanProgress>();
+  const totals = () => {
+    let scanned = 0;
+    let estimated = 0;
+    for (const table of tables.values()) {
+      scanned += table.scanned;
+      estimated += Math.max(table.estimated, table.scanned);
+    }
+    return { scanned, estimated };
+  };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { stream: process.stderr, format: "scanning {bar} {value}/{total} items | {table}", hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    let stopped = false;
+    return {
+      onProgress(progress) {
+        tables.set(progress.table, progress);
+        const { scanned, estimated } = totals();
+        if (!started) {
+          bar.start(estimated, scanned, { table: progress.table });
+          started = true;
+        } else {
+          bar.setTotal(estimated);
+          bar.update(scanned, { table: progress.table });
+        }
+      },
+      stop: () => {
+        if (started && !stopped) bar.stop();
+        stopped = true;
+      },
+    };
+  }
+  // Not a terminal (CI, a pipe): a line every few seconds instead of a bar.
+  let last = Date.now();
+  return {
+    onProgress(progress) {
+      tables.set(progress.table, progress);
+      if (Date.now() - last < 5000) return;
+      last = Date.now();
+      const { scanned, estimated } = totals();
+      console.error(`scanned ${scanned} of about ${estimated} items (${progress.table})`);
+    },
+    stop: () => {},
+  };
+}
+
+function printSummary(report: IntegrityReport, cost: { requests: number; readUnits: number }) {
+  const { counts } = report;
+  console.log(
+    `${counts.items} items: ${counts.users} users, ${counts.emailMarkers} email markers, ${counts.events} events, ` +
+      `${counts.registrations} registrations, ${counts.idempotencyRecords} idempotency records, ${counts.unreadable} unreadable`,
+  );
+  console.log(`cost: ${cost.requests} requests, ${cost.readUnits} read units`);
+  if (report.ok) {
+    console.log("OK: every invariant holds");
+    return;
+  }
+  const byKind = new Map<string, Violation[]>();
+  for (const violation of report.violations) {
+    byKind.set(violation.kind, [...(byKind.get(violation.kind) ?? []), violation]);
+  }
+  console.log(`FAILED: ${report.violations.length} violations`);
+  for (const [kind, violations] of byKind) {
+    console.log(`\n${kind} (${violations.length})`);
+    for (const violation of violations.slice(0, SHOWN_PER_KIND)) {
+      console.log(`  ${violation.table} ${JSON.stringify(violation.key)}: ${violation.message}`);
+    }
+    if (violations.length > SHOWN_PER_KIND)
+      console.log(`  … and ${violations.length - SHOWN_PER_KIND} more (--json lists all)`);
+  }
+}
+
+async function main(): Promise<number> {
+  const json = process.argv.includes("--json");
+  const endpoint = localEndpoint();
+  const config = loadConfig({ ...process.env, DYNAMODB_ENDPOINT: endpoint });
+  // An offline tool: patient timeouts and retries (a 1 MB Scan page on a busy table may take a while).
+  const clients = createDynamoClients({ ...config.dynamo, metrics: true, requestTimeoutMs: 30_000, maxAttempts: 5 });
+  const tableList = Object.values(config.tableNames).join(", ");
+  if (!json) console.log(`tablelab doctor: ${config.design} design on ${endpoint}, table(s) ${tableList}`);
+  const progress = json ? undefined : progressReporter();
+  try {
+    const { result: report, meter } = await measure(() =>
+      checkIntegrity({
+        design: config.design,
+        document: clients.document,
+        tableNames: config.tableNames,
+        ...(progress && { onProgress: progress.onProgress }),
+      }),
+    );
+    progress?.stop();
+    if (json) console.log(JSON.stringify(report, null, 2));
+    else printSummary(report, { requests: meter.requests, readUnits: meter.readUnits });
+    return report.ok ? 0 : 1;
+  } finally {
+    progress?.stop();
+    clients.destroy();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const name = (error as { name?: string }).name;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(
+      name === "ResourceNotFoundException"
+        ? `no such table (${message}): check TABLE_DESIGN and TABLE_NAME`
+        : `the check could not run: ${name ? `${name}: ` : ""}${message}`,
+    );
+    process.exit(2);
+  },
+);

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { CalendarDate, Ulid } from "../domain/schemas.js";
+
+/**
+ * The shapes items must have to be readable, for both designs: what the stores write and the mappers assume.
+ * Extra attributes are allowed (DynamoDB is schemaless and a model may add some); missing or mistyped ones are not.
+ */
+const Timestamp = z.iso.datetime({ precision: 3 });
+const Text = z.string();
+const Count = z.number().int();
+
+export const UserShape = z.object({
+  userId: Ulid,
+  name: Text.min(1),
+  email: Text.min(1),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const EventShape = z.object({
+  eventId: Ulid,
+  organizerId: Ulid,
+  name: Text.min(1),
+  description: Text.optional(),
+  venue: Text.optional(),
+  date: CalendarDate,
+  capacity: Count.min(1),
+  registeredCount: Count,
+  version: Count.min(1),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+/** Single table: the email marker with its copy of the user. */
+export const MarkerShape = z.object({
+  email: Text.min(1),
+  userId: Ulid,
+  name: Text.min(1),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+/** Single table: a registration with the copies it is listed with. */
+export const SingleRegistrationShape = z.object({
+  eventId: Ulid,
+  userId: Ulid,
+  registeredAt: Timestamp,
+  organizerId: Ulid,
+  userName: Text.min(1),
+  eventName: Text.min(1),
+  eventDate: CalendarDate,
+  eventVenue: Text.optional(),
+});
+
+/** Multi-table: the `Emails` row. */
+export const EmailRowShape = z.object({ email: Text.min(1), userId: Ulid });
+
+/** Multi-table: an `Events` row carries its index keys. */
+export const EventRowShape = EventShape.extend({ month: Text, dateEventId: Text });
+
+/** Multi-table: a `Registrations` row (names are joined at read time; only the date is copied, into the key). */
+export const RegistrationRowShape = z.object({
+  eventId: Ulid,
+  userId: Ulid,
+  registeredAt: Timestamp,
+  dateEventId: Text,
+});
+
+/**
+ * An AWS Lambda Powertools idempotency record (`status`, `expiration` in epoch seconds, the stored response in
+ * `data`, the payload hash in `validation`, the in-flight lock in `in_progress_expiration`).
+ */
+export const IdempotencyRecordShape = z.object({
+  status: z.enum(["INPROGRESS", "COMPLETED", "EXPIRED"]),
+  expiration: Count,
+  in_progress_expiration: z.number().optional(),
+  // The stored response: whatever JSON the idempotent function returned (ours: status, headers, body).
+  data: z.unknown().optional(),
+  validation: Text.optional(),
+});
+
+/** One line per issue: `path: message`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "item"}: ${issue.message}`).join("; ");
+}

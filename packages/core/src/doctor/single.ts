@@ -1,0 +1,144 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { z } from "zod";
+import { createEntities } from "../single-table/entities.js";
+import { idempotencyLayout } from "../table/designs.js";
+import type { Item } from "./scan.js";
+import {
+  describeIssues,
+  EventShape,
+  IdempotencyRecordShape,
+  MarkerShape,
+  SingleRegistrationShape,
+  UserShape,
+} from "./shapes.js";
+import type { ItemRef, Snapshot } from "./snapshot.js";
+
+/** The attributes ElectroDB derives from an item's own: its keys (and hidden ones such as the event's `month`). */
+const KEY_FIELDS = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"] as const;
+
+/**
+ * Reads the single table's items with the ElectroDB entities that own them (by `__edb_e__`/`__edb_v__`):
+ * an item is readable when its entity parses it, its attributes have the stored shape, and `put(…).params()`
+ * of those attributes reproduces it — every key, index key and derived attribute (a stale GSI key, such as a
+ * month bucket that does not match the date, fails here). Idempotency records are recognised by their key
+ * layout and shape, counted and skipped.
+ */
+export function singleTableReader(document: DynamoDBDocumentClient, table: string, snapshot: Snapshot) {
+  const model = createEntities(document, table);
+  const idempotency = idempotencyLayout("single").sortKey;
+  type Owned = { parse: (item: { Item: Item }) => { data: unknown }; put: (data: never) => { params(): unknown } };
+  const entities = {
+    user: { entity: model.user as unknown as Owned, shape: UserShape as z.ZodType },
+    emailMarker: { entity: model.emailMarker as unknown as Owned, shape: MarkerShape as z.ZodType },
+    event: { entity: model.event as unknown as Owned, shape: EventShape as z.ZodType },
+    registration: { entity: model.registration as unknown as Owned, shape: SingleRegistrationShape as z.ZodType },
+  };
+
+  /** The model's reading of an item, or undefined after reporting it unreadable or stale. */
+  function read(item: Item, ref: ItemRef): { entity: keyof typeof entities; data: Item } | undefined {
+    const name = item.__edb_e__;
+    const owner =
+      typeof name === "string" && Object.hasOwn(entities, name) ? entities[name as keyof typeof entities] : undefined;
+    const data = owner?.entity.parse({ Item: item }).data as Item | null | undefined;
+    if (!owner || !data) {
+      snapshot.unreadable(
+        ref,
+        `no entity of the model owns this item (__edb_e__ ${JSON.stringify(item.__edb_e__)}, __edb_v__ ${JSON.stringify(item.__edb_v__)})`,
+      );
+      return undefined;
+    }
+    const claims = claimOf(name as string, item);
+    const shaped = owner.shape.safeParse(data);
+    if (!shaped.success) {
+      snapshot.unreadable(ref, `${name} item: ${describeIssues(shaped.error)}`, claims);
+      return undefined;
+    }
+    let expected: Item;
+    try {
+      expected = (owner.entity.put(data as never).params() as { Item: Item }).Item;
+    } catch (error) {
+      snapshot.unreadable(ref, `${name} item: ${(error as Error).message}`, claims);
+      return undefined;
+    }
+    const fields = new Set<string>([...KEY_FIELDS, ...Object.keys(expected)]);
+    const stale = [...fields].filter((field) => !sameValue(item[field], expected[field]));
+    if (stale.length > 0) {
+      const details = stale.map(
+        (field) =>
+          `${field} is ${JSON.stringify(item[field]) ?? "absent"}, expected ${JSON.stringify(expected[field]) ?? "absent"}`,
+      );
+      snapshot.report("stale_key", ref, `${name} item: ${details.join("; ")}`);
+    }
+    return { entity: name as keyof typeof entities, data };
+  }
+
+  return (item: Item) => {
+    snapshot.counts.items += 1;
+    const ref: ItemRef = { table, key: { pk: item.pk, sk: item.sk } };
+    if (idempotency && item[idempotency.attribute] === idempotency.value) {
+      const record = IdempotencyRecordShape.safeParse(item);
+      if (record.success && typeof item.pk === "string") snapshot.counts.idempotencyRecords += 1;
+      else
+        snapshot.unreadable(
+          ref,
+          `idempotency record: ${record.success ? "pk is not a string" : describeIssues(record.error)}`,
+        );
+      return;
+    }
+    const readable = read(item, ref);
+    if (!readable) return;
+    switch (readable.entity) {
+      case "user": {
+        const data = readable.data as z.infer<typeof UserShape>;
+        snapshot.addUser({ userId: data.userId, name: data.name, email: data.email, ref });
+        break;
+      }
+      case "emailMarker": {
+        const data = readable.data as z.infer<typeof MarkerShape>;
+        snapshot.addMarker({ email: data.email, userId: data.userId, name: data.name, ref });
+        break;
+      }
+      case "event": {
+        const data = readable.data as z.infer<typeof EventShape>;
+        snapshot.addEvent({
+          eventId: data.eventId,
+          organizerId: data.organizerId,
+          name: data.name,
+          date: data.date,
+          venue: data.venue,
+          capacity: data.capacity,
+          registeredCount: data.registeredCount,
+          ref,
+        });
+        break;
+      }
+      case "registration": {
+        const data = readable.data as z.infer<typeof SingleRegistrationShape>;
+        snapshot.addRegistration({
+          eventId: data.eventId,
+          userId: data.userId,
+          copies: {
+            organizerId: data.organizerId,
+            userName: data.userName,
+            eventName: data.eventName,
+            eventDate: data.eventDate,
+            eventVenue: data.eventVenue,
+          },
+          ref,
+        });
+        break;
+      }
+    }
+  };
+}
+
+/** The user or event an unreadable item of the model says it is. */
+function claimOf(entity: string, item: Item): { entity: "user" | "event"; id: unknown } | undefined {
+  if (entity === "user") return { entity, id: item.userId };
+  if (entity === "event") return { entity, id: item.eventId };
+  return undefined;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
+}
