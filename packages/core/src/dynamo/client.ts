@@ -34,10 +34,11 @@ export interface DynamoClients {
 export const DEFAULT_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 2 } as const;
 /**
  * DynamoDB Local is one JVM on a developer's machine: under a burst of transactions it can take seconds to
- * answer, and a 2 s limit would turn that into spurious 503s. A *stopped* DynamoDB Local refuses connections at
- * once, so outages still surface as 503s immediately.
+ * answer, and a 2 s limit would turn that into spurious 503s. So one longer attempt instead of two short ones:
+ * a frozen DynamoDB Local still becomes a 503 within ~4 s, and a *stopped* one refuses connections at once.
+ * (It never throttles, so there is nothing for a second attempt to wait out.)
  */
-export const LOCAL_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 15_000, maxAttempts: 2 } as const;
+export const LOCAL_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 4000, maxAttempts: 1 } as const;
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
