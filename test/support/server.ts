@@ -18,8 +18,17 @@ export async function startServer(db: TestDatabase): Promise<RunningServer> {
     jwtSecret: SERVER_SECRET,
     dbMetrics: true,
     corsOrigins: [],
-    // Unexpected errors (500s) are printed: a failing invariant test should say what went wrong inside.
-    logger: { ...silentLogger, error: (message, extra) => console.error(message, JSON.stringify(extra)) },
+    // Unexpected errors (500s) are printed: a failing invariant test should say what went wrong inside. The
+    // 503s that injected faults cause are expected and stay quiet.
+    logger: {
+      ...silentLogger,
+      error: (message, extra) => {
+        const name = (extra?.error as { name?: string } | undefined)?.name ?? "";
+        if (!/Throttl|Throughput|InternalServerError|Timeout|ElectroError|Unavailable/.test(name)) {
+          console.error(message, JSON.stringify(extra));
+        }
+      },
+    },
     now: () => new Date(),
     idempotency: idempotencyRunnerFor({ design: db.design, tableNames: db.tableNames }, db.clients),
   });

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from "@aws-sdk/lib-dynamodb";
 import type { TableDefinition } from "@tablelab/core";
+import { runAsAdmin } from "@tablelab/core";
 import type { Item } from "./seed/items.js";
 
 /**
@@ -117,8 +118,11 @@ export async function scanCensus(
   for (const definition of definitions) {
     let start: Record<string, unknown> | undefined;
     do {
-      const page: ScanCommandOutput = await document.send(
-        new ScanCommand({ TableName: tableNames[definition.id], ...(start && { ExclusiveStartKey: start }) }),
+      // Marked as an admin call, like the integrity checker's scans: a measurement, never a workload path.
+      const page: ScanCommandOutput = await runAsAdmin(() =>
+        document.send(
+          new ScanCommand({ TableName: tableNames[definition.id], ...(start && { ExclusiveStartKey: start }) }),
+        ),
       );
       for (const item of page.Items ?? []) items.push({ tableId: definition.id, item });
       start = page.LastEvaluatedKey;

@@ -79,6 +79,7 @@ describe("sstDynamoArgs", () => {
     expect(sstDynamoArgs(singleTable)).toEqual({
       fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string", gsi2pk: "string", gsi2sk: "string" },
       primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+      ttl: "expiration",
       globalIndexes: {
         gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
         gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "all" },

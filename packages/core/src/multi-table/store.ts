@@ -26,6 +26,7 @@ import {
   type CreateEventInput,
   type CreateUserInput,
   type Event,
+  LIMITS,
   normalizeEmail,
   type Registration,
   type StoredUser,
@@ -174,6 +175,9 @@ export class MultiTableStore implements Store {
    */
   async findUserByEmail(email: string): Promise<StoredUser> {
     const normalized = normalizeEmail(email);
+    // No stored address is empty or longer (creation validates it), and such a key value is a
+    // ValidationException, not a miss.
+    if (normalized.length === 0 || normalized.length > LIMITS.email) throw new NotFoundError("user");
     const { items } = await this.#query({
       TableName: this.#tables.users,
       IndexName: "EmailIndex",
@@ -613,14 +617,23 @@ export class MultiTableStore implements Store {
     // Which call wrote the registration: a retry whose first attempt committed unseen recognises its own.
     const writeId = this.#newId();
     return retryOnConflict(async () => {
+      // One BatchGetItem: the event, the attendee, and whether the registration exists — a caller who holds a
+      // seat hears already_registered, even when the event is full.
       const found = await this.#batchGet([
         { table: this.#tables.events, keys: [{ eventId }], consistent: true },
         { table: this.#tables.users, keys: [{ userId }], consistent: true },
+        { table: this.#tables.registrations, keys: [{ eventId, userId }], consistent: true },
       ]);
       const eventItem = found.get(this.#tables.events)?.[0];
       const userItem = found.get(this.#tables.users)?.[0];
       if (!eventItem) throw new NotFoundError("event");
       if (!userItem) throw new NotFoundError("user");
+      const existing = found.get(this.#tables.registrations)?.[0];
+      if (existing) {
+        // Ours: an earlier attempt of this call committed but its answer was lost.
+        if (existing.writeId === writeId) return toRegistration(existing, userItem, eventItem);
+        throw new AlreadyRegisteredError();
+      }
       const event = toEvent(eventItem);
       if (event.registeredCount >= event.capacity) throw new EventFullError();
 
