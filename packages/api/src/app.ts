@@ -1,9 +1,9 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { errorResponse, toErrorResponse } from "./http/errors.js";
+import { OpenAPIHono } from "./http/openapi.js";
 import { validationHook } from "./http/validation.js";
 import { logRequests } from "./middleware/log.js";
 import { meterRequests } from "./middleware/metrics.js";

@@ -1,4 +1,5 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
+import "./openapi.js"; // installs zod's `.openapi()` before the schemas below use it
 import {
   CreateEventInput,
   CreateUserInput,

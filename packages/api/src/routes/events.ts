@@ -1,7 +1,7 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { addDays, daysBetween, LIMITS, today } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
+import { createRoute, OpenAPIHono } from "../http/openapi.js";
 import { errorResponses, etag, expectedVersion } from "../http/responses.js";
 import {
   CreateEventBody,

@@ -1,5 +1,6 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import * as z from "zod";
 import type { AppEnv } from "../http/env.js";
+import { createRoute, OpenAPIHono } from "../http/openapi.js";
 
 const health = createRoute({
   method: "get",

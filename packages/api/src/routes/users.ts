@@ -1,7 +1,7 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { LIMITS } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
+import { createRoute, OpenAPIHono } from "../http/openapi.js";
 import { errorResponses, userView } from "../http/responses.js";
 import {
   CreateUserBody,
