@@ -107,9 +107,9 @@ class LeanOpenAPIHono extends Hono {
       });
     const validators: MiddlewareHandler[] = [];
     const request = route.request;
-    // biome-ignore lint/suspicious/noExplicitAny: zValidator's generics are per route; these serve every route.
+    // zValidator's generics are per route; these serve every route.
     const validate = (target: "query" | "param" | "header" | "json", schema: AnySchema) =>
-      zValidator(target, schema, effectiveHook as any) as unknown as MiddlewareHandler;
+      zValidator(target, schema, effectiveHook as AnySchema) as unknown as MiddlewareHandler;
     if (request?.query) validators.push(validate("query", request.query));
     if (request?.params) validators.push(validate("param", request.params));
     if (request?.headers) validators.push(validate("header", request.headers));
