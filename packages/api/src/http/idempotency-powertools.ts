@@ -3,34 +3,12 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { IdempotencyLayout } from "@tablelab/core";
+import { IDEMPOTENCY_WINDOW_SECONDS, type IdempotentRequest, type IdempotentRunner } from "./idempotency.js";
 
-/**
- * Idempotent POSTs (api.md, "Idempotent retries"), on AWS Lambda Powertools' idempotency utility: it records
- * "in progress" with a conditional put, stores the completed response, answers replays from it, and detects a
- * reused key with another payload. Records live in the application's own DynamoDB table(s).
- */
-export const IDEMPOTENCY_WINDOW_SECONDS = 10 * 60;
+/** The Powertools side of idempotency.ts, loaded on first use (a dynamic import). */
+
 /** How long an in-flight record blocks retries if its process dies: longer than any request may take. */
 const IN_FLIGHT_LOCK_MS = 30_000;
-
-/** What is stored for a completed request and replayed for its retries. */
-export interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface IdempotentRequest {
-  /** Route and client key: what identifies "the same request". */
-  key: string;
-  /** Caller and body: what must match for a retry to be the same request (else 422). */
-  fingerprint: { caller: string; body: unknown };
-}
-
-export type IdempotentRunner = (
-  request: IdempotentRequest,
-  execute: () => Promise<StoredResponse>,
-) => Promise<StoredResponse>;
 
 /**
  * Powertools keys records either by one attribute, or by a *static* partition key plus a sort key — which would
@@ -57,7 +35,7 @@ class SpreadKeyPersistenceLayer extends DynamoDBPersistenceLayer {
 }
 
 /** Records go where the design's layout says (core/table): our own table(s), never a table of their own making. */
-export function createIdempotencyRunner(
+export function powertoolsRunner(
   client: DynamoDBClient,
   table: IdempotencyLayout & { tableName: string },
 ): IdempotentRunner {
