@@ -3,7 +3,7 @@
  * Needs the API's Lambda entry point, packages/api/src/lambda.ts; until it exists the script exits 1.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Metafile } from "esbuild";
@@ -34,4 +34,25 @@ it("bundles the handler into an ES module that exports `handler`, with swagger-u
   expect(output?.exports).toContain("handler");
   const inputs = Object.keys(meta.inputs);
   expect(inputs.some((input) => input.includes("node_modules/swagger-ui-dist/"))).toBe(false);
+});
+
+it("stays within the cold-start budget: ≤ 1,000 KiB minified, no zod locales, Powertools idempotency lazy", () => {
+  const file = join(out, "packages/api/src/lambda.mjs");
+  // pnpm bench's target (docs/benchmarks.md); it was 1,325 KiB before the lean OpenAPI runtime.
+  expect(statSync(file).size / 1024).toBeLessThanOrEqual(1000);
+  const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as Metafile;
+  const output = Object.entries(meta.outputs).find(([path]) => path.endsWith("packages/api/src/lambda.mjs"))?.[1];
+  // What ends up in the output (meta.inputs also lists what was parsed and then tree-shaken away).
+  const inputs = Object.entries(output?.inputs ?? {})
+    .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+    .map(([path]) => path);
+  expect(inputs.length).toBeGreaterThan(100);
+  // Only `en` (zod registers it with z.config); the other locales come with zod's whole namespace.
+  expect(inputs.filter((input) => /node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)/.test(input))).toEqual([]);
+  expect(inputs.some((input) => input.includes("node_modules/@hono/zod-openapi/"))).toBe(false);
+  // Bundled, but behind a dynamic import: evaluated on the first request with an Idempotency-Key.
+  const lambda = Object.entries(meta.inputs).find(([path]) => path.endsWith("packages/api/src/http/idempotency.ts"));
+  expect(lambda?.[1].imports.find((entry) => entry.path.endsWith("idempotency-powertools.ts"))?.kind).toBe(
+    "dynamic-import",
+  );
 });

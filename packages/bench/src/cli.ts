@@ -31,7 +31,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log("pnpm bench [--duration <s per run, default 10>] [--cold-runs <n, default 12>] [--design single|multi]");
   console.log(
-    "           [--quick: 1.5 s runs, 3 cold starts: a smoke test, not figures] [--out <dir, default reports>]",
+    "           [--quick: 1.5 s runs, no warm-up, 3 cold starts: a smoke test] [--out <dir, default reports>]",
   );
   process.exit(0);
 }
@@ -48,7 +48,14 @@ const outDir = resolve(values.out ?? join(root, "reports"));
 export interface BenchReport {
   startedAt: string;
   machine: { cpus: number; model: string; node: string; platform: string };
-  options: { quick: boolean; seconds: number; warmupSeconds: number; coldRuns: number; design: TableDesign };
+  options: {
+    quick: boolean;
+    seconds: number;
+    warmupSeconds: number;
+    rounds: number;
+    coldRuns: number;
+    design: TableDesign;
+  };
   overhead: OverheadResult;
   coldStart: ColdStartResult;
   targets: Target[];
@@ -62,7 +69,8 @@ const designs: TableDesign[] = design === "single" ? ["single"] : ["single", des
 const db = await startDatabase(designs);
 const scratch = join(root, "dist/bench");
 try {
-  const warmupSeconds = quick ? 0.5 : 2;
+  const warmupSeconds = quick ? 0 : 2;
+  const rounds = quick ? 1 : 2;
   log(`API overhead (${seconds} s per server, route and concurrency):`);
   const overhead = await measureOverhead({
     root,
@@ -72,6 +80,7 @@ try {
     baselineEventId: db.events.single as string,
     seconds,
     warmupSeconds,
+    rounds,
     log,
   });
   log(`cold start (${coldRuns} fresh processes per handler):`);
@@ -92,7 +101,7 @@ try {
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
     },
-    options: { quick, seconds, warmupSeconds, coldRuns, design },
+    options: { quick, seconds, warmupSeconds, rounds, coldRuns, design },
     overhead,
     coldStart,
     targets: targetsOf(overhead, coldStart),

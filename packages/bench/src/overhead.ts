@@ -21,7 +21,10 @@ export interface OverheadOptions {
   baselineEventId: string;
   /** Seconds of load per target, route and concurrency (split into interleaved halves). */
   seconds: number;
+  /** 0: no warm-up. */
   warmupSeconds: number;
+  /** 2: two interleaved halves (A B B A); 1: one run each (A B), for the quick smoke test. */
+  rounds: 1 | 2;
   log: (line: string) => void;
 }
 
@@ -115,23 +118,31 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
       }
     }
 
-    log(`  warm-up: ${options.warmupSeconds} s per server and route at -c 8`);
-    for (const route of ROUTES) {
-      for (const url of [targets.api, targets.baseline]) await load(root, url + route.query, 8, options.warmupSeconds);
+    if (options.warmupSeconds > 0) {
+      log(`  warm-up: ${options.warmupSeconds} s per server and route at -c 8`);
+      for (const route of ROUTES) {
+        for (const url of [targets.api, targets.baseline]) {
+          await load(root, url + route.query, 8, options.warmupSeconds);
+        }
+      }
     }
 
     const rows: OverheadRow[] = [];
-    const half = options.seconds / 2;
+    const orders = (
+      [
+        ["api", "baseline"],
+        ["baseline", "api"],
+      ] as const
+    ).slice(0, options.rounds);
+    const share = options.seconds / orders.length;
     for (const concurrency of CONCURRENCY) {
       for (const route of ROUTES) {
         // Interleaved A B B A: drift in the machine's load hits both sides alike.
         const runs = { api: [] as LoadResult[], baseline: [] as LoadResult[] };
-        for (const order of [
-          ["api", "baseline"],
-          ["baseline", "api"],
-        ] as const) {
-          for (const target of order)
-            runs[target].push(await load(root, targets[target] + route.query, concurrency, half));
+        for (const order of orders) {
+          for (const target of order) {
+            runs[target].push(await load(root, targets[target] + route.query, concurrency, share));
+          }
         }
         const [a, b] = [combine(runs.api), combine(runs.baseline)];
         const row: OverheadRow = {

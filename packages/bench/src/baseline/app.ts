@@ -82,8 +82,7 @@ export function createBaselineApp(document: DynamoDBDocumentClient, table: strin
         }),
       );
       const [first, ...rest] = Items;
-      if (first?.__edb_e__ !== "event")
-        return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
+      if (first?.__edb_e__ !== "event") return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
       const registrations = rest.slice(0, PAGE);
       const more = rest.length > PAGE || LastEvaluatedKey !== undefined;
       const last = registrations.at(-1);
