@@ -1,7 +1,4 @@
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { marshall } from "@aws-sdk/util-dynamodb";
 import type { IdempotencyLayout } from "@tablelab/core";
 
 /**
@@ -10,8 +7,6 @@ import type { IdempotencyLayout } from "@tablelab/core";
  * reused key with another payload. Records live in the application's own DynamoDB table(s).
  */
 export const IDEMPOTENCY_WINDOW_SECONDS = 10 * 60;
-/** How long an in-flight record blocks retries if its process dies: longer than any request may take. */
-const IN_FLIGHT_LOCK_MS = 30_000;
 
 /** What is stored for a completed request and replayed for its retries. */
 export interface StoredResponse {
@@ -33,55 +28,24 @@ export type IdempotentRunner = (
 ) => Promise<StoredResponse>;
 
 /**
- * Powertools keys records either by one attribute, or by a *static* partition key plus a sort key — which would
- * put every record of the API in one hot partition. Our single table has `pk`/`sk`: give each record its own
- * partition (`pk` = the hashed key, `sk` = `IDEMPOTENCY`), the same way every other item is spread.
+ * Records go where the design's layout says (core/table). Powertools (idempotency, JMESPath, its DynamoDB
+ * layer: ≈ 50 KiB of the bundle) is loaded on the first request that carries an `Idempotency-Key`, not at
+ * start-up: most requests never need it, and a Lambda cold start should not pay for it.
  */
-class SpreadKeyPersistenceLayer extends DynamoDBPersistenceLayer {
-  constructor(
-    options: ConstructorParameters<typeof DynamoDBPersistenceLayer>[0],
-    private readonly sortKey: { attribute: string; value: string } | undefined,
-  ) {
-    super(options);
-  }
-
-  protected override getKey(idempotencyKey: string) {
-    const key: Record<string, string> = { [this.keyAttribute]: idempotencyKey };
-    if (this.sortKey) key[this.sortKey.attribute] = this.sortKey.value;
-    return marshall(key);
-  }
-
-  private get keyAttribute(): string {
-    return (this as unknown as { keyAttr: string }).keyAttr;
-  }
-}
-
-/** Records go where the design's layout says (core/table): our own table(s), never a table of their own making. */
 export function createIdempotencyRunner(
   client: DynamoDBClient,
   table: IdempotencyLayout & { tableName: string },
 ): IdempotentRunner {
-  const persistenceStore = new SpreadKeyPersistenceLayer(
-    {
-      tableName: table.tableName,
-      keyAttr: table.keyAttribute,
-      awsSdkV3Client: client,
-      // Powertools' TTL attribute; DynamoDB's TTL on `expiration` removes expired records.
-      expiryAttr: "expiration",
-    },
-    table.sortKey,
-  );
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: "key",
-    payloadValidationJmesPath: "fingerprint",
-    expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
-    throwOnNoIdempotencyKey: true,
-  });
-  // Outside Lambda there is no context to ask for the remaining time: a fixed in-flight lock serves both.
-  config.registerLambdaContext({ getRemainingTimeInMillis: () => IN_FLIGHT_LOCK_MS } as never);
-
-  return (request, execute) => {
-    const run = makeIdempotent(async (_request: IdempotentRequest) => execute(), { persistenceStore, config });
-    return run(request);
+  let runner: Promise<IdempotentRunner> | undefined;
+  const load = () => {
+    const pending = import("./idempotency-powertools.js").then((module) => module.powertoolsRunner(client, table));
+    pending.catch(() => {
+      if (runner === pending) runner = undefined; // a failed load is retried by the next request
+    });
+    return pending;
+  };
+  return async (request, execute) => {
+    runner ??= load();
+    return (await runner)(request, execute);
   };
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { TEXT_PROBLEM_MESSAGES, textProblem } from "./text.js";
 
 /** Crockford base32, upper case, 26 characters; the first character ≤ 7 keeps the timestamp within 48 bits. */

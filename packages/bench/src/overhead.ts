@@ -1,0 +1,172 @@
+import { isDeepStrictEqual } from "node:util";
+import type { TableDesign } from "@tablelab/core";
+import { freePort } from "@tablelab/core/local";
+import type { LoadResult } from "./load.js";
+import { runChild, startChild, stopChild, tsxArgs, waitForOk } from "./processes.js";
+import { JWT_SECRET, TABLE_PREFIX } from "./setup.js";
+import { mean } from "./stats.js";
+
+export const ROUTES = [
+  { id: "event", label: "GET /events/{id}", query: "" },
+  { id: "attendees", label: "GET /events/{id}?include=attendees", query: "?include=attendees" },
+] as const;
+export const CONCURRENCY = [1, 8] as const;
+
+export interface OverheadOptions {
+  root: string;
+  endpoint: string;
+  design: TableDesign;
+  /** The seeded event of the API's design, and of the single table (which the baseline reads). */
+  apiEventId: string;
+  baselineEventId: string;
+  /** Seconds of load per target, route and concurrency (split into interleaved halves). */
+  seconds: number;
+  /** 0: no warm-up. */
+  warmupSeconds: number;
+  /** 2: two interleaved halves (A B B A); 1: one run each (A B), for the quick smoke test. */
+  rounds: 1 | 2;
+  log: (line: string) => void;
+}
+
+export interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  runs: LoadResult[];
+}
+
+export interface OverheadRow {
+  route: string;
+  concurrency: number;
+  api: Measured;
+  baseline: Measured;
+  /** api / baseline. */
+  rpsRatio: number;
+  /** api − baseline, ms. */
+  p50DeltaMs: number;
+  p50Ratio: number;
+  p99Ratio: number;
+}
+
+export interface OverheadResult {
+  settings: Record<string, string>;
+  identicalBodies: boolean;
+  rows: OverheadRow[];
+}
+
+/** Both halves' figures combined: throughput over the whole time, latency percentiles averaged over the halves. */
+function combine(runs: LoadResult[]): Measured {
+  const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return {
+    rps: requests / seconds,
+    p50: mean(runs.map((run) => run.p50)),
+    p99: mean(runs.map((run) => run.p99)),
+    requests,
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    runs,
+  };
+}
+
+async function load(root: string, url: string, connections: number, seconds: number): Promise<LoadResult> {
+  const { stdout } = await runChild(
+    tsxArgs("packages/bench/src/load.ts", [url, String(connections), String(seconds)]),
+    {},
+    root,
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as LoadResult;
+}
+
+async function bodyOf(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  return response.json();
+}
+
+export async function measureOverhead(options: OverheadOptions): Promise<OverheadResult> {
+  const { root, log } = options;
+  const [apiPort, basePort] = [await freePort(), await freePort()];
+  const common = { DYNAMODB_ENDPOINT: options.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+  const settings = { DB_METRICS: "0", LOG_LEVEL: "silent", TABLE_DESIGN: options.design };
+  const api = startChild(
+    tsxArgs("packages/api/src/server.ts"),
+    { ...common, ...settings, PORT: String(apiPort), TABLE_NAME: TABLE_PREFIX, JWT_SECRET, HOST: "127.0.0.1" },
+    root,
+  );
+  const baseline = startChild(
+    tsxArgs("packages/bench/src/baseline/server.ts"),
+    { ...common, PORT: String(basePort), TABLE_NAME: TABLE_PREFIX },
+    root,
+  );
+  try {
+    const targets = {
+      api: `http://127.0.0.1:${apiPort}/events/${options.apiEventId}`,
+      baseline: `http://127.0.0.1:${basePort}/events/${options.baselineEventId}`,
+    };
+    await Promise.all([waitForOk(targets.api, api), waitForOk(targets.baseline, baseline)]);
+
+    // Same work, same answer: the bodies must match (ids aside, when the API runs on the other design).
+    let identicalBodies = true;
+    for (const route of ROUTES) {
+      const [a, b] = [await bodyOf(targets.api + route.query), await bodyOf(targets.baseline + route.query)];
+      if (options.design === "single" && !isDeepStrictEqual(a, b)) {
+        identicalBodies = false;
+        log(`  warning: the API and the baseline answer ${route.label} differently`);
+      }
+    }
+
+    if (options.warmupSeconds > 0) {
+      log(`  warm-up: ${options.warmupSeconds} s per server and route at -c 8`);
+      for (const route of ROUTES) {
+        for (const url of [targets.api, targets.baseline]) {
+          await load(root, url + route.query, 8, options.warmupSeconds);
+        }
+      }
+    }
+
+    const rows: OverheadRow[] = [];
+    const orders = (
+      [
+        ["api", "baseline"],
+        ["baseline", "api"],
+      ] as const
+    ).slice(0, options.rounds);
+    const share = options.seconds / orders.length;
+    for (const concurrency of CONCURRENCY) {
+      for (const route of ROUTES) {
+        // Interleaved A B B A: drift in the machine's load hits both sides alike.
+        const runs = { api: [] as LoadResult[], baseline: [] as LoadResult[] };
+        for (const order of orders) {
+          for (const target of order) {
+            runs[target].push(await load(root, targets[target] + route.query, concurrency, share));
+          }
+        }
+        const [a, b] = [combine(runs.api), combine(runs.baseline)];
+        const row: OverheadRow = {
+          route: route.label,
+          concurrency,
+          api: a,
+          baseline: b,
+          rpsRatio: a.rps / b.rps,
+          p50DeltaMs: a.p50 - b.p50,
+          p50Ratio: a.p50 / b.p50,
+          p99Ratio: a.p99 / b.p99,
+        };
+        rows.push(row);
+        log(
+          `  -c ${concurrency} ${route.label}: API ${a.rps.toFixed(0)} req/s p50 ${a.p50.toFixed(2)} ms` +
+            ` | baseline ${b.rps.toFixed(0)} req/s p50 ${b.p50.toFixed(2)} ms | ×${row.rpsRatio.toFixed(2)}`,
+        );
+        if (a.non2xx + a.errors + b.non2xx + b.errors > 0) {
+          log(`  warning: non-2xx or errors (API ${a.non2xx}/${a.errors}, baseline ${b.non2xx}/${b.errors})`);
+        }
+      }
+    }
+    return { settings, identicalBodies, rows };
+  } finally {
+    await Promise.all([stopChild(api), stopChild(baseline)]);
+  }
+}

@@ -1,0 +1,157 @@
+import type { BenchReport } from "./cli.js";
+import type { ColdStartResult, HandlerFigures } from "./coldstart.js";
+import type { OverheadResult } from "./overhead.js";
+
+export const TARGETS = {
+  rpsRatioAtC8: 0.8,
+  p50DeltaAtC1Ms: 1,
+  bundleKiB: 1000,
+  coldStartRatio: 1.3,
+} as const;
+
+export interface Target {
+  name: string;
+  value: string;
+  limit: string;
+  pass: boolean;
+}
+
+export function targetsOf(overhead: OverheadResult, coldStart: ColdStartResult): Target[] {
+  const targets: Target[] = [];
+  for (const row of overhead.rows) {
+    if (row.concurrency === 8) {
+      targets.push({
+        name: `throughput, ${row.route}, -c 8`,
+        value: `${row.rpsRatio.toFixed(2)}× baseline`,
+        limit: `≥ ${TARGETS.rpsRatioAtC8}×`,
+        pass: row.rpsRatio >= TARGETS.rpsRatioAtC8,
+      });
+    }
+    if (row.concurrency === 1) {
+      targets.push({
+        name: `median latency, ${row.route}, -c 1`,
+        value: `${signed(row.p50DeltaMs)} ms vs baseline`,
+        limit: `≤ +${TARGETS.p50DeltaAtC1Ms} ms`,
+        pass: row.p50DeltaMs <= TARGETS.p50DeltaAtC1Ms,
+      });
+    }
+  }
+  const kib = coldStart.api.bytes / 1024;
+  targets.push({
+    name: "Lambda bundle, minified",
+    value: `${kib.toFixed(1)} KiB`,
+    limit: `≤ ${TARGETS.bundleKiB} KiB`,
+    pass: kib <= TARGETS.bundleKiB,
+  });
+  targets.push({
+    name: "import + first response",
+    value: `${coldStart.ratio.toFixed(2)}× baseline`,
+    limit: `≤ ${TARGETS.coldStartRatio}×`,
+    pass: coldStart.ratio <= TARGETS.coldStartRatio,
+  });
+  return targets;
+}
+
+const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)}`;
+const ms = (value: number) => value.toFixed(2);
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function coldRow(name: string, figures: HandlerFigures): string[] {
+  const { median } = figures;
+  return [
+    name,
+    kib(figures.bytes),
+    kib(figures.gzipBytes),
+    ms(median.importMs),
+    ms(median.firstResponseMs),
+    ms(median.totalMs),
+    ms(median.wallMs),
+  ];
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { overhead, coldStart, options, machine } = report;
+  const parts: string[] = [];
+  parts.push(`# pnpm bench — ${report.startedAt}`);
+  parts.push(
+    `${options.quick ? "**Quick run (smoke test): the figures are not meaningful.** " : ""}` +
+      `${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, ${machine.platform}. ` +
+      `API design: ${options.design}; ${options.seconds} s of load per server, route and concurrency ` +
+      `(${options.rounds === 2 ? "two interleaved halves, A B B A" : "one run each"}) after ` +
+      `${options.warmupSeconds > 0 ? `a ${options.warmupSeconds} s warm-up` : "no warm-up"}; ` +
+      `${options.coldRuns} cold starts per handler.`,
+  );
+  parts.push("## API overhead (node server, autocannon in its own process)");
+  parts.push(
+    `API server: packages/api/src/server.ts with ${Object.entries(overhead.settings)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(", ")}. ` +
+      "Baseline: packages/bench/src/baseline/server.ts (plain Hono + lib-dynamodb, the same GetItem / Query). " +
+      `Same JSON bodies: ${overhead.identicalBodies ? "yes" : "NO"}. Latency in ms (per-response, sub-ms; p50/p99 averaged over the halves).`,
+  );
+  parts.push(
+    table(
+      [
+        "route",
+        "-c",
+        "API req/s",
+        "base req/s",
+        "req/s ratio",
+        "API p50",
+        "base p50",
+        "p50 Δ",
+        "API p99",
+        "base p99",
+        "p99 ratio",
+      ],
+      overhead.rows.map((row) => [
+        row.route,
+        String(row.concurrency),
+        row.api.rps.toFixed(0),
+        row.baseline.rps.toFixed(0),
+        `${row.rpsRatio.toFixed(2)}×`,
+        ms(row.api.p50),
+        ms(row.baseline.p50),
+        signed(row.p50DeltaMs),
+        ms(row.api.p99),
+        ms(row.baseline.p99),
+        `${row.p99Ratio.toFixed(2)}×`,
+      ]),
+    ),
+  );
+  parts.push("## Cold-start proxy (bundled as SST bundles it; fresh node process per run; medians)");
+  parts.push(
+    `Environment: ${Object.entries(coldStart.settings)
+      .filter(([key]) => key !== "JWT_SECRET" && key !== "runs")
+      .map(([key, value]) => `${key}=${value}`)
+      .join(", ")}, JWT_SECRET set. ` +
+      "import = `await import(bundle)`; first response = the handler's answer to a synthetic API Gateway v2 " +
+      "`GET /events/{id}` (a real GetItem on DynamoDB Local); wall = spawn → exit, node's own start-up included.",
+  );
+  parts.push(
+    table(
+      ["handler", "minified", "gzip", "import ms", "first response ms", "import + first ms", "wall ms"],
+      [coldRow("API (packages/api/src/lambda.ts)", coldStart.api), coldRow("bare Hono + SDK", coldStart.baseline)],
+    ),
+  );
+  parts.push(`Ratio (import + first response, API / bare): **${coldStart.ratio.toFixed(2)}×**`);
+  parts.push(
+    `Largest parts of the API bundle: ${coldStart.api.top
+      .slice(0, 8)
+      .map(([name, bytes]) => `${name} ${kib(bytes)}`)
+      .join(", ")}.`,
+  );
+  parts.push("## Targets");
+  parts.push(
+    table(
+      ["target", "measured", "limit", "result"],
+      report.targets.map((target) => [target.name, target.value, target.limit, target.pass ? "PASS" : "FAIL"]),
+    ),
+  );
+  return `${parts.join("\n\n")}\n`;
+}

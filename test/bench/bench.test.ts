@@ -1,0 +1,71 @@
+/**
+ * `pnpm bench --quick` end to end, so the benchmark cannot rot: it starts its own DynamoDB Local, both servers,
+ * autocannon and the cold-start probes, and must write both reports with every figure. The figures of a quick
+ * run on a shared CI machine are noise, so the targets are not asserted here (`pnpm bench` prints them).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import type { BenchReport } from "../../packages/bench/src/cli.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const out = mkdtempSync(join(tmpdir(), "tablelab-bench-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const positive = (value: number) => expect(Number.isFinite(value) && value > 0, String(value)).toBe(true);
+
+it("pnpm bench --quick writes reports/bench.json and bench.md with every figure", { timeout: 240_000 }, () => {
+  const printed = execFileSync(
+    process.execPath,
+    ["--import", "tsx", "packages/bench/src/cli.ts", "--quick", "--duration", "1", "--out", out],
+    { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  expect(printed).toContain("## Targets");
+
+  const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8")) as BenchReport;
+  expect(report.overhead.settings).toMatchObject({ DB_METRICS: "0", LOG_LEVEL: "silent" });
+  expect(report.overhead.identicalBodies).toBe(true);
+  expect(report.overhead.rows.map((row) => [row.route, row.concurrency])).toEqual([
+    ["GET /events/{id}", 1],
+    ["GET /events/{id}?include=attendees", 1],
+    ["GET /events/{id}", 8],
+    ["GET /events/{id}?include=attendees", 8],
+  ]);
+  for (const row of report.overhead.rows) {
+    for (const side of [row.api, row.baseline]) {
+      positive(side.rps);
+      positive(side.p50);
+      positive(side.p99);
+      expect(side.non2xx + side.errors).toBe(0);
+    }
+    positive(row.rpsRatio);
+    expect(Number.isFinite(row.p50DeltaMs)).toBe(true);
+  }
+
+  const { coldStart } = report;
+  expect(coldStart.api.runs).toHaveLength(3);
+  expect(coldStart.baseline.runs).toHaveLength(3);
+  for (const handler of [coldStart.api, coldStart.baseline]) {
+    positive(handler.bytes);
+    positive(handler.gzipBytes);
+    positive(handler.median.importMs);
+    positive(handler.median.firstResponseMs);
+    positive(handler.median.totalMs);
+  }
+  positive(coldStart.ratio);
+  expect(report.targets.map((target) => target.name)).toEqual([
+    "median latency, GET /events/{id}, -c 1",
+    "median latency, GET /events/{id}?include=attendees, -c 1",
+    "throughput, GET /events/{id}, -c 8",
+    "throughput, GET /events/{id}?include=attendees, -c 8",
+    "Lambda bundle, minified",
+    "import + first response",
+  ]);
+
+  const markdown = readFileSync(join(out, "bench.md"), "utf8");
+  for (const heading of ["## API overhead", "## Cold-start proxy", "## Targets"]) expect(markdown).toContain(heading);
+  expect(markdown.match(/\| (PASS|FAIL) \|/g)).toHaveLength(6);
+  expect(markdown).toContain("bare Hono + SDK");
+});
