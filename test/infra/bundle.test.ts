@@ -3,7 +3,7 @@
  * Needs the API's Lambda entry point, packages/api/src/lambda.ts; until it exists the script exits 1.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Metafile } from "esbuild";

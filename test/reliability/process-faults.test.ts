@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,6 +15,7 @@ import { type DynamoDbLocal, ensureTable, freePort, startDynamoDbLocal } from "@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../packages/api/src/config.js";
 import { buildRuntime } from "../../packages/api/src/runtime.js";
+import { alive, startDevProcess } from "../support/dev-process.js";
 
 /**
  * Faults of the process and of the database, on real processes:
@@ -26,7 +26,6 @@ import { buildRuntime } from "../../packages/api/src/runtime.js";
  *    covered over two CI runs) — starting `pnpm dev` twice costs ~20 s on a 2-core machine.
  * Every process started here is stopped by its pid (or process group) in afterAll.
  */
-const root = join(import.meta.dirname, "..", "..");
 const JWT_SECRET = "process-faults-secret";
 const temporary: string[] = [];
 afterAll(() => {
@@ -37,15 +36,6 @@ const tempDir = (prefix: string) => {
   temporary.push(directory);
   return directory;
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function json<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
@@ -257,43 +247,20 @@ describe(`pnpm dev killed with SIGKILL during a write load (${killDesign} design
   };
 
   async function startDev() {
-    // Its own process group, as a terminal gives it; free ports and a temporary data directory.
-    const child: ChildProcess = spawn(join(root, "node_modules", ".bin", "tsx"), ["packages/api/scripts/dev.ts"], {
-      cwd: root,
-      detached: true,
+    const { child, base, output } = await startDevProcess({
+      apiPort: ports.api,
       env: {
-        ...process.env,
-        PORT: String(ports.api),
         DYNAMODB_LOCAL_PORT: String(ports.dynamo),
-        DYNAMODB_ENDPOINT: "",
-        JWT_SECRET: JWT_SECRET,
+        JWT_SECRET,
         TABLE_DESIGN: design,
         TABLE_NAME: "faults",
         TABLELAB_DATA_DIR: dataDir,
-        LOG_LEVEL: "silent",
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
     groups.push(child.pid as number);
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const base = `http://127.0.0.1:${ports.api}`;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch {}
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`pnpm dev did not come up:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
     const javaPid = Number(readFileSync(pidFile, "utf8"));
     javaPids.push(javaPid);
-    return { child, base, javaPid, output: () => output };
+    return { child, base, javaPid, output };
   }
 
   const post = (base: string, path: string, body: unknown, token?: string, key?: string) =>
