@@ -508,7 +508,14 @@ describe("multi-table store: concurrency", () => {
   let patient: ReturnType<typeof createDynamoClients>;
   beforeAll(async () => {
     const created = await createTestDatabase("multi", "multi-race");
-    patient = createDynamoClients({ endpoint: inject("dynamoEndpoint"), maxSockets: 128, requestTimeoutMs: 30_000 });
+    // Patient like every test client (see test/support/database.ts): a burst of 100 connections at once can take
+    // DynamoDB Local seconds to accept on a loaded machine.
+    patient = createDynamoClients({
+      endpoint: inject("dynamoEndpoint"),
+      maxSockets: 32,
+      connectionTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+    });
     const store = createStore({
       design: "multi",
       document: patient.document,

@@ -1,5 +1,6 @@
 import { type FaultInjector, injectFaults } from "@tablelab/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkIntegrity } from "@tablelab/core/doctor";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DESIGNS, type TestDatabase } from "../support/database.js";
 import { snapshot, storedRegistrations } from "../support/raw.js";
 import { pool, type RunningServer, startServer } from "../support/server.js";
@@ -99,6 +100,14 @@ describe.each(modes)("invariants over HTTP ($design design, faults: $faults)", (
     }
     const [organizer] = await makeUsers(1, `organizer-${design}`);
     organizerToken = (organizer as { token: string }).token;
+  });
+
+  // After every scenario the whole table passes the integrity checker (`pnpm doctor`), faults off.
+  afterEach(async () => {
+    injector?.setRate(0);
+    const report = await checkIntegrity({ design, document: db.clients.document, tableNames: db.tableNames });
+    expect(report.violations.slice(0, 5)).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { UnavailableError } from "../domain/errors.js";
+import { isUnavailable } from "./errors.js";
 
 /**
  * TransactWriteItems can be cancelled with `TransactionConflict` when another transaction touches the same
@@ -45,6 +46,24 @@ export async function retryOnConflict<T>(operation: () => Promise<T>, options: R
     } catch (error) {
       if (!isTransactionConflict(error)) throw error;
       if (attempt >= attempts) throw new UnavailableError("transaction kept conflicting", error);
+      await sleep(Math.random() * Math.min(cap, base * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * For idempotent multi-step work (a cleanup sweep): retries the whole operation while DynamoDB is unavailable
+ * (throttled, failing, timing out) beyond the SDK's own per-call retries, with full-jitter backoff.
+ */
+export async function retryWhileUnavailable<T>(operation: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  const base = options.baseDelayMs ?? 25;
+  const cap = options.maxDelayMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isUnavailable(error) || attempt >= attempts) throw error;
       await sleep(Math.random() * Math.min(cap, base * 2 ** attempt));
     }
   }

@@ -33,7 +33,7 @@ import {
   type UpdateEventInput,
   type UpdateUserInput,
 } from "../domain/schemas.js";
-import { retryOnConflict, TransactionConflict } from "../dynamo/retry.js";
+import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
 import { type DateRange, lists, type Page, type PageRequest, type Store } from "../store.js";
 import { type BatchGetRequest, batchDeleteAll, batchGetAll, type Item, type Key } from "./batch.js";
 import { cancellation, conditionFailure, isKeyOf, names, type Outcome } from "./dynamo.js";
@@ -595,14 +595,26 @@ export class MultiTableStore implements Store {
     } catch (error) {
       const failure = conditionFailure(error);
       if (!failure) throw error;
-      if (!failure.item) throw new NotFoundError("event");
-      throw new ForbiddenError("only the organizer may delete this event");
+      if (failure.item) throw new ForbiddenError("only the organizer may delete this event");
+      // No such event — but a delete that failed half-way (its answer a 503) may have left registrations: the
+      // retry finishes the job before answering 404.
+      await this.#removeRegistrationsOf(eventId);
+      throw new NotFoundError("event");
     }
-    // Once the event item is gone no registration can commit (each one's transaction updates the event under a
-    // condition), so a consistent read of the partition now sees every registration there will ever be.
-    const keys: Key[] = [];
-    for await (const page of this.#registrationKeys(eventId)) keys.push(...page);
-    await batchDeleteAll((command) => this.#document.send(command), this.#tables.registrations, keys);
+    await this.#removeRegistrationsOf(eventId);
+  }
+
+  /**
+   * Once the event item is gone no registration can commit (each one's transaction updates the event under a
+   * condition), so a consistent read of the partition sees every registration there will ever be. Idempotent,
+   * so retried as a whole while DynamoDB is unavailable.
+   */
+  async #removeRegistrationsOf(eventId: string): Promise<void> {
+    await retryWhileUnavailable(async () => {
+      const keys: Key[] = [];
+      for await (const page of this.#registrationKeys(eventId)) keys.push(...page);
+      await batchDeleteAll((command) => this.#document.send(command), this.#tables.registrations, keys);
+    });
   }
 
   // ---------------------------------------------------------------- registrations

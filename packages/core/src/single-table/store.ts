@@ -24,7 +24,7 @@ import {
   type UpdateEventInput,
   type UpdateUserInput,
 } from "../domain/schemas.js";
-import { retryOnConflict, TransactionConflict } from "../dynamo/retry.js";
+import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
 import { type DateRange, lists, type Page, type PageRequest, type Store } from "../store.js";
 import { createEntities, type SingleTableModel } from "./entities.js";
 import { toEvent, toRegistration, toUser } from "./mapping.js";
@@ -390,20 +390,31 @@ export class SingleTableStore implements Store {
     } catch (error) {
       const failure = conditionFailure(error);
       if (!failure) throw error;
-      if (!failure.item) throw new NotFoundError("event");
-      throw new ForbiddenError("only the organizer may delete this event");
+      if (failure.item) throw new ForbiddenError("only the organizer may delete this event");
+      // No such event — but a delete that failed half-way (its answer a 503) may have left registrations: the
+      // retry finishes the job before answering 404.
+      await this.#removeRegistrationsOf(eventId);
+      throw new NotFoundError("event");
     }
-    // Once the event item is gone no registration can commit (each one's transaction requires the event), so
-    // a consistent read of the partition now sees every registration there will ever be.
-    // Cost: one query per 100 registrations plus one BatchWriteItem per 25.
-    const keys: Array<{ eventId: string; userId: string }> = [];
-    for await (const key of this.#registrationKeys(eventId)) keys.push(key);
-    let pending = keys;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const { unprocessed } = await this.#model.registration.delete(pending).go();
-      pending = unprocessed as typeof keys;
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-    }
+    await this.#removeRegistrationsOf(eventId);
+  }
+
+  /**
+   * Once the event item is gone no registration can commit (each one's transaction requires the event), so a
+   * consistent read of the partition sees every registration there will ever be. Idempotent, so retried as a
+   * whole while DynamoDB is unavailable. Cost: one query per 100 registrations plus one BatchWriteItem per 25.
+   */
+  async #removeRegistrationsOf(eventId: string): Promise<void> {
+    await retryWhileUnavailable(async () => {
+      const keys: Array<{ eventId: string; userId: string }> = [];
+      for await (const key of this.#registrationKeys(eventId)) keys.push(key);
+      let pending = keys;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const { unprocessed } = await this.#model.registration.delete(pending).go();
+        pending = unprocessed as typeof keys;
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      }
+    });
   }
 
   // ---------------------------------------------------------------- registrations
