@@ -22,8 +22,7 @@ import { alive, startDevProcess } from "../support/dev-process.js";
  *  - DynamoDB Local stopped while the API serves: every request gets a 503 with Retry-After within 5 s (no hang),
  *    and once it is back on the same port the same API process serves again (no restart).
  *  - `pnpm dev` killed with SIGKILL in the middle of a write load, then started again: every acknowledged 201 is
- *    still there and the integrity check passes. One design per run here (the design alternates by run: both are
- *    covered over two CI runs) — starting `pnpm dev` twice costs ~20 s on a 2-core machine.
+ *    still there and the integrity check passes. Both designs, each with its own `pnpm dev`.
  * Every process started here is stopped by its pid (or process group) in afterAll.
  */
 const JWT_SECRET = "process-faults-secret";
