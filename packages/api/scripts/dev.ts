@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { createDynamoClients, parseTableDesign, tableDefinitions } from "@tablelab/core";
 import { ensureTable, isDynamoDbAnswering, JavaMissingError, startDynamoDbLocal } from "@tablelab/core/local";
 import { loadConfig } from "../src/config.js";
@@ -50,14 +50,17 @@ async function main() {
         `port ${port} already serves a DynamoDB that this checkout did not start; stop it, or set DYNAMODB_ENDPOINT=http://127.0.0.1:${port} to use it, or DYNAMODB_LOCAL_PORT to pick another port`,
       );
     }
-    const local = await startDynamoDbLocal({ port, dbPath: join(dataDirectory(), "dynamodb"), maxHeap: "256m" });
+    const dbPath = join(dataDirectory(), "dynamodb");
+    const local = await startDynamoDbLocal({ port, dbPath, maxHeap: "256m" });
     writeFileSync(PID_FILE, String(local.pid));
     stopDatabase = async () => {
       await local.stop();
       rmSync(PID_FILE, { force: true });
     };
     endpoint = local.endpoint;
-    console.log(`DynamoDB Local on ${endpoint} (pid ${local.pid}, data in .data/dynamodb)`);
+    console.log(
+      `DynamoDB Local on ${endpoint} (pid ${local.pid}, data in ${relative(process.cwd(), dbPath) || dbPath})`,
+    );
   }
 
   const env = { ...process.env, DYNAMODB_ENDPOINT: endpoint, JWT_SECRET: localJwtSecret() };
