@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import { dirname, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build, type Metafile } from "esbuild";
+import apiPlugins from "../stacks/esbuild-plugins.mjs";
 import { API_NODE_INSTALL } from "../stacks/lambda-package.js";
 
 export interface LambdaBuildInput {
@@ -66,6 +67,8 @@ export function sstBuildOptions(input: LambdaBuildInput): BuildOptions {
     sourcemap: dev ? "linked" : false,
     metafile: true,
     logLevel: "warning",
+    // The same plugins SST applies to the API function (`nodejs.plugins`, stacks/esbuild-plugins.mjs).
+    plugins: apiPlugins,
   };
 }
 

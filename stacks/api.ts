@@ -1,5 +1,5 @@
 import { catalogVersion } from "./catalog";
-import { API_HANDLER, API_NODE_INSTALL } from "./lambda-package";
+import { API_ESBUILD_PLUGINS, API_HANDLER, API_NODE_INSTALL } from "./lambda-package";
 import type { Storage } from "./storage";
 
 /**
@@ -49,6 +49,9 @@ export function createApi(storage: Storage) {
       // bundle cannot hold: SST leaves it out of the bundle (external) and npm-installs it into the
       // function package's node_modules, at the version pinned in the catalog.
       install: Object.fromEntries(API_NODE_INSTALL.map((name) => [name, catalogVersion(name)])),
+      // Keeps zod's unused locales out of the bundle (~260 KiB); scripts/lambda-build.ts applies the same file.
+      // Relative to sst.config.ts.
+      plugins: API_ESBUILD_PLUGINS,
     },
   });
 

@@ -36,10 +36,15 @@ it("bundles the handler into an ES module that exports `handler`, with swagger-u
   expect(inputs.some((input) => input.includes("node_modules/swagger-ui-dist/"))).toBe(false);
 });
 
-it("loads Powertools idempotency lazily, behind a dynamic import", () => {
-  // The bundle's size is a pnpm bench target (reported PASS/FAIL there, docs/benchmarks.md), not asserted here:
-  // with @hono/zod-openapi importing zod's whole namespace (all its locales) it is ~1.3 MiB today.
+it("keeps zod's unused locales out (the SST plugin) and loads Powertools idempotency lazily", () => {
+  // The bundle's size is a pnpm bench target (reported PASS/FAIL there, docs/benchmarks.md), not asserted here.
   const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as Metafile;
+  const output = Object.entries(meta.outputs).find(([path]) => path.endsWith("packages/api/src/lambda.mjs"))?.[1];
+  const inputs = Object.entries(output?.inputs ?? {})
+    .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+    .map(([path]) => path);
+  expect(inputs.some((input) => /node_modules\/zod\/v4\/locales\/en\.js$/.test(input))).toBe(true);
+  expect(inputs.filter((input) => /node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)/.test(input))).toEqual([]);
   // Bundled, but evaluated only on the first request with an Idempotency-Key.
   const lambda = Object.entries(meta.inputs).find(([path]) => path.endsWith("packages/api/src/http/idempotency.ts"));
   expect(lambda?.[1].imports.find((entry) => entry.path.endsWith("idempotency-powertools.ts"))?.kind).toBe(
