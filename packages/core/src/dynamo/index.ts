@@ -1,4 +1,5 @@
 export * from "./client.js";
+export * from "./conditions.js";
 export * from "./errors.js";
 export * from "./faults.js";
 export * from "./meter.js";

@@ -1,5 +1,4 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { plainItem } from "../dynamo/conditions.js";
 import { TransactionConflict } from "../dynamo/retry.js";
 import type { Item } from "./batch.js";
 
@@ -11,35 +10,6 @@ import type { Item } from "./batch.js";
  */
 export function names(...attributes: string[]): Record<string, string> {
   return Object.fromEntries(attributes.map((attribute) => [`#${attribute}`, attribute]));
-}
-
-const TYPE_TAGS = new Set(["S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"]);
-
-function isMarshalled(item: Record<string, unknown>): item is Record<string, AttributeValue> {
-  return Object.values(item).every((value) => {
-    if (!value || typeof value !== "object" || Array.isArray(value)) return false;
-    const keys = Object.keys(value);
-    return keys.length === 1 && TYPE_TAGS.has(keys[0] as string);
-  });
-}
-
-/**
- * The document client unmarshalls outputs but not the items an exception carries (`ALL_OLD` on a failed
- * condition, `CancellationReasons[i].Item`): those arrive as AttributeValue maps.
- */
-export function plainItem(item: Record<string, unknown> | undefined): Item | undefined {
-  if (!item) return undefined;
-  return isMarshalled(item) ? (unmarshall(item) as Item) : item;
-}
-
-/**
- * The item a failed single-item condition saw (ALL_OLD costs no extra read): `{ item: undefined }` means there
- * was no item. Returns undefined when the error is not a condition failure.
- */
-export function conditionFailure(error: unknown): { item: Item | undefined } | undefined {
-  const candidate = error as { name?: string; Item?: Record<string, unknown> } | undefined;
-  if (candidate?.name !== "ConditionalCheckFailedException") return undefined;
-  return { item: plainItem(candidate.Item) };
 }
 
 /** One action's outcome in a cancelled transaction, in request order. */
@@ -77,3 +47,5 @@ export function isKeyOf(value: unknown, attributes: readonly string[]): value is
     entries.every(([name, field]) => attributes.includes(name) && typeof field === "string")
   );
 }
+
+export { conditionFailure } from "../dynamo/conditions.js";

@@ -1,5 +1,4 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ulid } from "ulid";
 import { CursorCodec } from "../cursor.js";
 import { monthsBetween } from "../domain/dates.js";
@@ -24,6 +23,7 @@ import {
   type UpdateEventInput,
   type UpdateUserInput,
 } from "../domain/schemas.js";
+import { conditionFailure } from "../dynamo/conditions.js";
 import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
 import { type DateRange, lists, type Page, type PageRequest, type Store } from "../store.js";
 import { createEntities, type SingleTableModel } from "./entities.js";
@@ -48,21 +48,6 @@ interface Outcome {
 const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
 /** Sorts after every Crockford base32 character: a key-range bound just past every id of a prefix. */
 const AFTER_EVERY_ULID = "~";
-
-/** The item a failed single-item condition saw (ALL_OLD costs no read), or undefined if there was none. */
-function conditionFailure(error: unknown): { item: Record<string, unknown> | undefined } | undefined {
-  let current: unknown = error;
-  while (current && typeof current === "object") {
-    const candidate = current as { name?: string; Item?: Record<string, unknown>; cause?: unknown };
-    if (candidate.name === "ConditionalCheckFailedException") {
-      const item = candidate.Item;
-      const isMarshalled = item && Object.values(item).every((value) => value && typeof value === "object");
-      return { item: item && isMarshalled ? unmarshall(item as never) : item };
-    }
-    current = candidate.cause;
-  }
-  return undefined;
-}
 
 /** A cancelled transaction: a conflict is retried; anything else is for the caller to explain. */
 function cancelled(result: { canceled: boolean; data: unknown[] }): Outcome[] | undefined {
