@@ -49,7 +49,8 @@ export function createApi(storage: Storage) {
       // bundle cannot hold: SST leaves it out of the bundle (external) and npm-installs it into the
       // function package's node_modules, at the version pinned in the catalog.
       install: Object.fromEntries(API_NODE_INSTALL.map((name) => [name, catalogVersion(name)])),
-      // Keeps zod's unused locales out of the bundle (~260 KiB); scripts/lambda-build.ts applies the same file.
+      // Keep code the API never runs out of the bundle (zod's unused locales, ~260 KiB, and more: see the
+      // file); scripts/lambda-build.ts applies the same file.
       // Relative to sst.config.ts.
       plugins: API_ESBUILD_PLUGINS,
     },

@@ -4,10 +4,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Metafile } from "esbuild";
 import { afterAll, expect, it } from "vitest";
+import { ELECTRODB_COMMANDS } from "../../packages/api/src/electrodb-commands.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "tablelab-bundle-"));
@@ -36,18 +38,30 @@ it("bundles the handler into an ES module that exports `handler`, with swagger-u
   expect(inputs.some((input) => input.includes("node_modules/swagger-ui-dist/"))).toBe(false);
 });
 
-it("keeps zod's unused locales out (the SST plugin) and loads Powertools idempotency lazily", () => {
+it("keeps out what the API never runs: zod's unused locales and fromJSONSchema, the unused DynamoDB commands", () => {
   // The bundle's size is a pnpm bench target (reported PASS/FAIL there, docs/benchmarks.md), not asserted here.
   const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as Metafile;
   const output = Object.entries(meta.outputs).find(([path]) => path.endsWith("packages/api/src/lambda.mjs"))?.[1];
-  const inputs = Object.entries(output?.inputs ?? {})
-    .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-    .map(([path]) => path);
-  expect(inputs.some((input) => /node_modules\/zod\/v4\/locales\/en\.js$/.test(input))).toBe(true);
-  expect(inputs.filter((input) => /node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)/.test(input))).toEqual([]);
-  // Bundled, but evaluated only on the first request with an Idempotency-Key.
-  const lambda = Object.entries(meta.inputs).find(([path]) => path.endsWith("packages/api/src/http/idempotency.ts"));
-  expect(lambda?.[1].imports.find((entry) => entry.path.endsWith("idempotency-powertools.ts"))?.kind).toBe(
-    "dynamic-import",
+  const bytes = new Map(Object.entries(output?.inputs ?? {}).map(([path, { bytesInOutput }]) => [path, bytesInOutput]));
+  const kept = [...bytes].filter(([, size]) => size > 0).map(([path]) => path);
+  expect(kept.some((input) => /node_modules\/zod\/v4\/locales\/en\.js$/.test(input))).toBe(true);
+  expect(kept.filter((input) => /node_modules\/zod\/v4\/locales\/(?!en\.js|index\.js)/.test(input))).toEqual([]);
+  const fromJsonSchema = [...bytes].find(([path]) => path.endsWith("zod/v4/classic/from-json-schema.js"));
+  expect(fromJsonSchema?.[1]).toBeLessThan(300);
+  // ElectroDB's `require` of lib-dynamodb no longer keeps the whole client: the aggregated client and commands
+  // nobody sends are gone, the ones the stores and ElectroDB send are there.
+  expect(kept.filter((input) => /client-dynamodb\/dist-es\/(DynamoDB\.js|waiters\/)/.test(input))).toEqual([]);
+  expect(kept.some((input) => input.endsWith("client-dynamodb/dist-es/commands/CreateBackupCommand.js"))).toBe(false);
+  expect(kept.some((input) => input.endsWith("client-dynamodb/dist-es/commands/TransactWriteItemsCommand.js"))).toBe(
+    true,
   );
+});
+
+it("hands ElectroDB every lib-dynamodb command its client wrapper sends", () => {
+  // The bundle gives ElectroDB ELECTRODB_COMMANDS in place of the package (stacks/esbuild-plugins.mjs).
+  const electrodb = dirname(createRequire(join(root, "packages/core/package.json")).resolve("electrodb/package.json"));
+  const client = readFileSync(join(electrodb, "src/client.js"), "utf8");
+  const sent = new Set([...client.matchAll(/\blib\.(\w+)/g)].map((match) => match[1] as string));
+  expect(sent.size).toBeGreaterThan(5);
+  expect([...sent].filter((name) => !(name in ELECTRODB_COMMANDS))).toEqual([]);
 });

@@ -155,7 +155,11 @@ describe.each(TABLE_DESIGNS)("run() with TABLE_DESIGN=%s", (design) => {
     // SST resolves the plugins file relative to sst.config.ts, i.e. the repository root.
     const pluginsFile = (fn.args.nodejs as { plugins: string }).plugins;
     const plugins = (await import(resolve(root, pluginsFile))) as { default: Array<{ name: string }> };
-    expect(plugins.default.map((plugin) => plugin.name)).toEqual(["zod-english-only"]);
+    expect(plugins.default.map((plugin) => plugin.name)).toEqual([
+      "zod-english-only",
+      "zod-without-from-json-schema",
+      "electrodb-commands",
+    ]);
   });
 
   it("turns the database metrics headers off in production", async () => {

@@ -1,3 +1,5 @@
+// First: in the bundle, ElectroDB's lib-dynamodb comes from here (stacks/esbuild-plugins.mjs, electrodbCommands).
+import "./electrodb-commands.js";
 import { handle } from "hono/aws-lambda";
 import { Resource } from "sst";
 import { tableNamesFromEnvironment } from "./config/table-names.js";

@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { createDynamoClients, createStore, type DynamoClients, idempotencyLayout } from "@tablelab/core";
 import { createApp } from "./app.js";
 import type { ApiConfig } from "./config.js";
-import { createIdempotencyRunner } from "./http/idempotency.js";
+import { createIdempotencyRunner } from "./http/idempotency-powertools.js";
 
 /** Wires config → DynamoDB clients → the chosen design's Store → the app. Shared by the server and Lambda. */
 export function buildRuntime(config: ApiConfig & { jwtSecret: string }): {
