@@ -42,9 +42,10 @@ export const zodWithoutFromJsonSchema = {
  * ElectroDB (CommonJS) `require`s @aws-sdk/lib-dynamodb for ten command classes. A `require` of an ES module
  * makes esbuild wrap it, keep every export of it and of all it re-exports, and evaluate them at start-up: here
  * the whole DynamoDB client — ~60 commands, their schemas, the waiters — where the API's own imports keep only
- * what they use. In the bundle, that `require` returns instead the object packages/api/src/electrodb-commands.ts
- * fills with those ten classes, imported by name (the Lambda entry imports it first). The key below is its
- * ELECTRODB_COMMANDS_KEY; if they ever differ, the bundle fails at start-up with the error below.
+ * what they use. In the bundle, that `require` returns instead an object holding those ten classes, imported by
+ * name: `@tablelab/core/electrodb-commands` (packages/core/src/single-table/electrodb-commands.ts) fills it,
+ * and the Lambda entry imports that module first. The key below is its ELECTRODB_COMMANDS_KEY; if the two ever
+ * differ, or the entry forgets the import, the bundle fails at start-up with the error below.
  */
 export const electrodbCommands = {
   name: "electrodb-commands",
@@ -58,7 +59,7 @@ export const electrodbCommands = {
       contents: [
         'const commands = globalThis[Symbol.for("tablelab.electrodb.lib-dynamodb")];',
         "if (!commands) {",
-        '  throw new Error("ElectroDB loaded before packages/api/src/electrodb-commands.ts: import it first in the entry");',
+        '  throw new Error("ElectroDB loaded before @tablelab/core/electrodb-commands: import it first in the entry");',
         "}",
         "module.exports = commands;",
       ].join("\n"),

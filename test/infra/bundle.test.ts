@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { ELECTRODB_COMMANDS } from "@tablelab/core/electrodb-commands";
 import type { Metafile } from "esbuild";
 import { afterAll, expect, it } from "vitest";
-import { ELECTRODB_COMMANDS } from "../../packages/api/src/electrodb-commands.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "tablelab-bundle-"));

@@ -1,5 +1,5 @@
 // First: in the bundle, ElectroDB's lib-dynamodb comes from here (stacks/esbuild-plugins.mjs, electrodbCommands).
-import "./electrodb-commands.js";
+import "@tablelab/core/electrodb-commands";
 import { handle } from "hono/aws-lambda";
 import { Resource } from "sst";
 import { tableNamesFromEnvironment } from "./config/table-names.js";

@@ -16,6 +16,7 @@ import {
  * electrodb/src/client.js), imported by name. In the Lambda bundle ElectroDB's own `require` of
  * @aws-sdk/lib-dynamodb resolves to this object instead (`electrodbCommands` in stacks/esbuild-plugins.mjs,
  * which says why); elsewhere ElectroDB loads the package itself and this object is unused.
+ * Entry points of bundles import it first (`@tablelab/core/electrodb-commands`).
  * test/infra/bundle.test.ts fails if ElectroDB starts sending a command missing here.
  */
 export const ELECTRODB_COMMANDS = {
