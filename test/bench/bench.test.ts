@@ -42,12 +42,17 @@ it("pnpm bench --quick writes reports/bench.json and bench.md with every figure"
     }
     positive(row.rpsRatio);
     expect(Number.isFinite(row.p50DeltaMs)).toBe(true);
+    // Read from /proc: this suite runs on Linux.
+    positive(row.api.cpuUsPerRequest ?? 0);
+    positive(row.baseline.cpuUsPerRequest ?? 0);
+    positive(row.cpuRatio ?? 0);
   }
 
   const { coldStart } = report;
   expect(coldStart.api.runs).toHaveLength(3);
   expect(coldStart.baseline.runs).toHaveLength(3);
-  for (const handler of [coldStart.api, coldStart.baseline]) {
+  expect(coldStart.electrodb.runs).toHaveLength(3);
+  for (const handler of [coldStart.api, coldStart.baseline, coldStart.electrodb]) {
     positive(handler.bytes);
     positive(handler.gzipBytes);
     positive(handler.median.importMs);
@@ -55,6 +60,7 @@ it("pnpm bench --quick writes reports/bench.json and bench.md with every figure"
     positive(handler.median.totalMs);
   }
   positive(coldStart.ratio);
+  positive(coldStart.electrodbRatio);
   expect(report.targets.map((target) => target.name)).toEqual([
     "median latency, GET /events/{id}, -c 1",
     "median latency, GET /events/{id}?include=attendees, -c 1",
@@ -68,4 +74,6 @@ it("pnpm bench --quick writes reports/bench.json and bench.md with every figure"
   for (const heading of ["## API overhead", "## Cold-start proxy", "## Targets"]) expect(markdown).toContain(heading);
   expect(markdown.match(/\| (PASS|FAIL) \|/g)).toHaveLength(6);
   expect(markdown).toContain("bare Hono + SDK");
+  expect(markdown).toContain("bare Hono + ElectroDB (Event entity)");
+  expect(markdown).toContain("API CPU µs/req");
 });

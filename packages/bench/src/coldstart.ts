@@ -37,8 +37,12 @@ export interface ColdStartResult {
   settings: Record<string, string>;
   api: HandlerFigures;
   baseline: HandlerFigures;
+  /** The bare handler reading through ElectroDB (baseline/electrodb-lambda.ts): the floor of any ElectroDB handler. */
+  electrodb: HandlerFigures;
   /** api / baseline, medians of import + first response. */
   ratio: number;
+  /** electrodb / baseline, the same way. */
+  electrodbRatio: number;
 }
 
 /** The environment of every probe: what the Lambda would have (production's DB_METRICS=0), against DynamoDB Local. */
@@ -90,7 +94,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
   const { root, out, log } = options;
   const apiEntry = resolveHandler(API_HANDLER, root).file;
   if (!apiEntry) throw new Error(`no file for ${API_HANDLER}`);
-  // Both handlers go through the same SST esbuild settings (scripts/lambda-build.ts).
+  // All three handlers go through the same SST esbuild settings and plugins (scripts/lambda-build.ts).
   const api = await bundleLambda({
     root,
     entry: apiEntry,
@@ -103,6 +107,12 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     outfile: join(out, "baseline/lambda.mjs"),
     metafilePath: join(out, "baseline/meta.json"),
   });
+  const electrodb = await bundleLambda({
+    root,
+    entry: join(root, "packages/bench/src/baseline/electrodb-lambda.ts"),
+    outfile: join(out, "electrodb/lambda.mjs"),
+    metafilePath: join(out, "electrodb/meta.json"),
+  });
   const probeFile = join(out, "probe.mjs");
   await build({
     entryPoints: [join(root, "packages/bench/src/probe.ts")],
@@ -114,24 +124,29 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
   });
 
   const env = probeEnvironment(options.endpoint);
-  const runs = { api: [] as ProbeRun[], baseline: [] as ProbeRun[] };
-  const bundles = { api: api.outfile, baseline: baseline.outfile };
-  // One untimed pair first: the OS file cache and DynamoDB Local's first-request paths are warm for both.
-  const first = await probe(root, probeFile, bundles.api, options.eventId, env);
-  const second = await probe(root, probeFile, bundles.baseline, options.eventId, env);
-  if (first.body !== second.body) log("  warning: the API and baseline handlers answer with different bodies");
+  const targets = ["api", "baseline", "electrodb"] as const;
+  const runs = { api: [] as ProbeRun[], baseline: [] as ProbeRun[], electrodb: [] as ProbeRun[] };
+  const bundles = { api: api.outfile, baseline: baseline.outfile, electrodb: electrodb.outfile };
+  // One untimed round first: the OS file cache and DynamoDB Local's first-request paths are warm for all.
+  const bodies = [];
+  for (const target of targets) bodies.push((await probe(root, probeFile, bundles[target], options.eventId, env)).body);
+  if (new Set(bodies).size !== 1) log("  warning: the handlers answer with different bodies");
   for (let i = 0; i < options.runs; i++) {
-    // Alternating order: API first on even runs, baseline first on odd ones.
-    const order = i % 2 === 0 ? (["api", "baseline"] as const) : (["baseline", "api"] as const);
-    for (const target of order)
+    // Rotating order, so that no handler always goes first (or last) in a round.
+    for (let j = 0; j < targets.length; j++) {
+      const target = targets[(i + j) % targets.length] as (typeof targets)[number];
       runs[target].push((await probe(root, probeFile, bundles[target], options.eventId, env)).run);
+    }
   }
   const result: ColdStartResult = {
     settings: { ...env, runs: String(options.runs) },
     api: figures(api, runs.api),
     baseline: figures(baseline, runs.baseline),
+    electrodb: figures(electrodb, runs.electrodb),
     ratio: 0,
+    electrodbRatio: 0,
   };
   result.ratio = result.api.median.totalMs / result.baseline.median.totalMs;
+  result.electrodbRatio = result.electrodb.median.totalMs / result.baseline.median.totalMs;
   return result;
 }

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { TableDesign } from "@tablelab/core";
 import { freePort } from "@tablelab/core/local";
 import type { LoadResult } from "./load.js";
-import { runChild, startChild, stopChild, tsxArgs, waitForOk } from "./processes.js";
+import { cpuTimeMs, runChild, startChild, stopChild, tsxArgs, waitForOk } from "./processes.js";
 import { JWT_SECRET, TABLE_PREFIX } from "./setup.js";
 import { mean } from "./stats.js";
 
@@ -28,6 +28,9 @@ export interface OverheadOptions {
   log: (line: string) => void;
 }
 
+/** One load run, with the CPU time the server under load used meanwhile (Linux only). */
+export type Run = LoadResult & { serverCpuMs: number | null };
+
 export interface Measured {
   rps: number;
   p50: number;
@@ -35,7 +38,12 @@ export interface Measured {
   requests: number;
   non2xx: number;
   errors: number;
-  runs: LoadResult[];
+  /**
+   * The server's CPU time per request, µs: the steadiest figure of the lot on a shared machine. A server that
+   * is CPU-bound (one event loop, one core) serves at most 1 / this many requests per second.
+   */
+  cpuUsPerRequest: number | null;
+  runs: Run[];
 }
 
 export interface OverheadRow {
@@ -45,6 +53,8 @@ export interface OverheadRow {
   baseline: Measured;
   /** api / baseline. */
   rpsRatio: number;
+  /** api / baseline CPU time per request (null where it cannot be read). */
+  cpuRatio: number | null;
   /** api − baseline, ms. */
   p50DeltaMs: number;
   p50Ratio: number;
@@ -58,10 +68,14 @@ export interface OverheadResult {
 }
 
 /** Both halves' figures combined: throughput over the whole time, latency percentiles averaged over the halves. */
-function combine(runs: LoadResult[]): Measured {
+function combine(runs: Run[]): Measured {
   const requests = runs.reduce((sum, run) => sum + run.requests, 0);
   const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  const cpuMs = runs.every((run) => run.serverCpuMs !== null)
+    ? runs.reduce((sum, run) => sum + (run.serverCpuMs ?? 0), 0)
+    : null;
   return {
+    cpuUsPerRequest: cpuMs === null || requests === 0 ? null : (cpuMs * 1000) / requests,
     rps: requests / seconds,
     p50: mean(runs.map((run) => run.p50)),
     p99: mean(runs.map((run) => run.p99)),
@@ -72,13 +86,16 @@ function combine(runs: LoadResult[]): Measured {
   };
 }
 
-async function load(root: string, url: string, connections: number, seconds: number): Promise<LoadResult> {
+async function load(root: string, url: string, connections: number, seconds: number, server?: number): Promise<Run> {
+  const before = cpuTimeMs(server);
   const { stdout } = await runChild(
     tsxArgs("packages/bench/src/load.ts", [url, String(connections), String(seconds)]),
     {},
     root,
   );
-  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as LoadResult;
+  const after = cpuTimeMs(server);
+  const result = JSON.parse(stdout.trim().split("\n").at(-1) as string) as LoadResult;
+  return { ...result, serverCpuMs: before === undefined || after === undefined ? null : after - before };
 }
 
 async function bodyOf(url: string): Promise<unknown> {
@@ -127,6 +144,7 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
       }
     }
 
+    const pids = { api: api.pid, baseline: baseline.pid };
     const rows: OverheadRow[] = [];
     const orders = (
       [
@@ -138,10 +156,10 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     for (const concurrency of CONCURRENCY) {
       for (const route of ROUTES) {
         // Interleaved A B B A: drift in the machine's load hits both sides alike.
-        const runs = { api: [] as LoadResult[], baseline: [] as LoadResult[] };
+        const runs = { api: [] as Run[], baseline: [] as Run[] };
         for (const order of orders) {
           for (const target of order) {
-            runs[target].push(await load(root, targets[target] + route.query, concurrency, share));
+            runs[target].push(await load(root, targets[target] + route.query, concurrency, share, pids[target]));
           }
         }
         const [a, b] = [combine(runs.api), combine(runs.baseline)];
@@ -151,6 +169,8 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
           api: a,
           baseline: b,
           rpsRatio: a.rps / b.rps,
+          cpuRatio:
+            a.cpuUsPerRequest === null || b.cpuUsPerRequest === null ? null : a.cpuUsPerRequest / b.cpuUsPerRequest,
           p50DeltaMs: a.p50 - b.p50,
           p50Ratio: a.p50 / b.p50,
           p99Ratio: a.p99 / b.p99,
@@ -158,7 +178,8 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
         rows.push(row);
         log(
           `  -c ${concurrency} ${route.label}: API ${a.rps.toFixed(0)} req/s p50 ${a.p50.toFixed(2)} ms` +
-            ` | baseline ${b.rps.toFixed(0)} req/s p50 ${b.p50.toFixed(2)} ms | ×${row.rpsRatio.toFixed(2)}`,
+            ` | baseline ${b.rps.toFixed(0)} req/s p50 ${b.p50.toFixed(2)} ms | ×${row.rpsRatio.toFixed(2)}` +
+            (row.cpuRatio === null ? "" : ` | CPU/request ×${row.cpuRatio.toFixed(2)}`),
         );
         if (a.non2xx + a.errors + b.non2xx + b.errors > 0) {
           log(`  warning: non-2xx or errors (API ${a.non2xx}/${a.errors}, baseline ${b.non2xx}/${b.errors})`);

@@ -92,7 +92,9 @@ export function renderMarkdown(report: BenchReport): string {
       .map(([key, value]) => `${key}=${value}`)
       .join(", ")}. ` +
       "Baseline: packages/bench/src/baseline/server.ts (plain Hono + lib-dynamodb, the same GetItem / Query). " +
-      `Same JSON bodies: ${overhead.identicalBodies ? "yes" : "NO"}. Latency in ms (per-response, sub-ms; p50/p99 averaged over the halves).`,
+      `Same JSON bodies: ${overhead.identicalBodies ? "yes" : "NO"}. Latency in ms (per-response, sub-ms; p50/p99 averaged over the halves). ` +
+      "CPU µs/req: the server process's CPU time (user + system, /proc) over the requests it served — steadier " +
+      "than req/s on a shared machine; a server bound by its one event loop serves at most 1 / that per second.",
   );
   parts.push(
     table(
@@ -108,6 +110,9 @@ export function renderMarkdown(report: BenchReport): string {
         "API p99",
         "base p99",
         "p99 ratio",
+        "API CPU µs/req",
+        "base CPU µs/req",
+        "CPU ratio",
       ],
       overhead.rows.map((row) => [
         row.route,
@@ -121,6 +126,9 @@ export function renderMarkdown(report: BenchReport): string {
         ms(row.api.p99),
         ms(row.baseline.p99),
         `${row.p99Ratio.toFixed(2)}×`,
+        row.api.cpuUsPerRequest === null ? "–" : row.api.cpuUsPerRequest.toFixed(0),
+        row.baseline.cpuUsPerRequest === null ? "–" : row.baseline.cpuUsPerRequest.toFixed(0),
+        row.cpuRatio === null ? "–" : `${row.cpuRatio.toFixed(2)}×`,
       ]),
     ),
   );
@@ -136,10 +144,19 @@ export function renderMarkdown(report: BenchReport): string {
   parts.push(
     table(
       ["handler", "minified", "gzip", "import ms", "first response ms", "import + first ms", "wall ms"],
-      [coldRow("API (packages/api/src/lambda.ts)", coldStart.api), coldRow("bare Hono + SDK", coldStart.baseline)],
+      [
+        coldRow("API (packages/api/src/lambda.ts)", coldStart.api),
+        coldRow("bare Hono + SDK", coldStart.baseline),
+        coldRow("bare Hono + ElectroDB (Event entity)", coldStart.electrodb),
+      ],
     ),
   );
-  parts.push(`Ratio (import + first response, API / bare): **${coldStart.ratio.toFixed(2)}×**`);
+  parts.push(
+    `Ratio (import + first response, API / bare): **${coldStart.ratio.toFixed(2)}×**. ` +
+      `ElectroDB floor (the bare handler reading through ElectroDB's Event entity instead, ` +
+      `packages/bench/src/baseline/electrodb-lambda.ts / bare): **${coldStart.electrodbRatio.toFixed(2)}×** — ` +
+      "no handler that reads through ElectroDB starts faster than that.",
+  );
   parts.push(
     `Largest parts of the API bundle: ${coldStart.api.top
       .slice(0, 8)

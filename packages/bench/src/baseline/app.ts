@@ -16,7 +16,7 @@ const PAGE = 20;
 
 type Item = Record<string, unknown>;
 
-function toEvent(item: Item) {
+export function toEvent(item: Item) {
   return {
     eventId: item.eventId,
     organizerId: item.organizerId,
