@@ -46,6 +46,10 @@ it("pnpm bench --quick writes reports/bench.json and bench.md with every figure"
     positive(row.api.cpuUsPerRequest ?? 0);
     positive(row.baseline.cpuUsPerRequest ?? 0);
     positive(row.cpuRatio ?? 0);
+    positive(row.electrodb.rps);
+    expect(row.electrodb.non2xx + row.electrodb.errors).toBe(0);
+    positive(row.electrodbRpsRatio);
+    positive(row.electrodbCpuRatio ?? 0);
   }
 
   const { coldStart } = report;
@@ -76,4 +80,5 @@ it("pnpm bench --quick writes reports/bench.json and bench.md with every figure"
   expect(markdown).toContain("bare Hono + SDK");
   expect(markdown).toContain("bare Hono + ElectroDB (Event entity)");
   expect(markdown).toContain("API CPU µs/req");
+  expect(markdown).toContain("The ElectroDB floor");
 });

@@ -23,7 +23,7 @@ export interface OverheadOptions {
   seconds: number;
   /** 0: no warm-up. */
   warmupSeconds: number;
-  /** 2: two interleaved halves (A B B A); 1: one run each (A B), for the quick smoke test. */
+  /** 2: two interleaved halves (A B C C B A); 1: one run each (A B C), for the quick smoke test. */
   rounds: 1 | 2;
   log: (line: string) => void;
 }
@@ -55,6 +55,11 @@ export interface OverheadRow {
   rpsRatio: number;
   /** api / baseline CPU time per request (null where it cannot be read). */
   cpuRatio: number | null;
+  /** The ElectroDB floor (baseline/electrodb-server.ts): the bare server reading through ElectroDB. */
+  electrodb: Measured;
+  /** electrodb / baseline. */
+  electrodbRpsRatio: number;
+  electrodbCpuRatio: number | null;
   /** api − baseline, ms. */
   p50DeltaMs: number;
   p50Ratio: number;
@@ -98,6 +103,10 @@ async function load(root: string, url: string, connections: number, seconds: num
   return { ...result, serverCpuMs: before === undefined || after === undefined ? null : after - before };
 }
 
+function cpuRatio(a: Measured, b: Measured): number | null {
+  return a.cpuUsPerRequest === null || b.cpuUsPerRequest === null ? null : a.cpuUsPerRequest / b.cpuUsPerRequest;
+}
+
 async function bodyOf(url: string): Promise<unknown> {
   const response = await fetch(url);
   return response.json();
@@ -105,7 +114,7 @@ async function bodyOf(url: string): Promise<unknown> {
 
 export async function measureOverhead(options: OverheadOptions): Promise<OverheadResult> {
   const { root, log } = options;
-  const [apiPort, basePort] = [await freePort(), await freePort()];
+  const [apiPort, basePort, electroPort] = [await freePort(), await freePort(), await freePort()];
   const common = { DYNAMODB_ENDPOINT: options.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
   const settings = { DB_METRICS: "0", LOG_LEVEL: "silent", TABLE_DESIGN: options.design };
   const api = startChild(
@@ -118,59 +127,75 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     { ...common, PORT: String(basePort), TABLE_NAME: TABLE_PREFIX },
     root,
   );
+  const electrodb = startChild(
+    tsxArgs("packages/bench/src/baseline/electrodb-server.ts"),
+    { ...common, PORT: String(electroPort), TABLE_NAME: TABLE_PREFIX },
+    root,
+  );
   try {
     const targets = {
       api: `http://127.0.0.1:${apiPort}/events/${options.apiEventId}`,
       baseline: `http://127.0.0.1:${basePort}/events/${options.baselineEventId}`,
+      electrodb: `http://127.0.0.1:${electroPort}/events/${options.baselineEventId}`,
     };
-    await Promise.all([waitForOk(targets.api, api), waitForOk(targets.baseline, baseline)]);
+    await Promise.all([
+      waitForOk(targets.api, api),
+      waitForOk(targets.baseline, baseline),
+      waitForOk(targets.electrodb, electrodb),
+    ]);
 
     // Same work, same answer: the bodies must match (ids aside, when the API runs on the other design).
     let identicalBodies = true;
     for (const route of ROUTES) {
-      const [a, b] = [await bodyOf(targets.api + route.query), await bodyOf(targets.baseline + route.query)];
-      if (options.design === "single" && !isDeepStrictEqual(a, b)) {
+      const [a, b, e] = [
+        await bodyOf(targets.api + route.query),
+        await bodyOf(targets.baseline + route.query),
+        await bodyOf(targets.electrodb + route.query),
+      ];
+      if ((options.design === "single" && !isDeepStrictEqual(a, b)) || !isDeepStrictEqual(e, b)) {
         identicalBodies = false;
-        log(`  warning: the API and the baseline answer ${route.label} differently`);
+        log(`  warning: the servers answer ${route.label} differently`);
       }
     }
 
     if (options.warmupSeconds > 0) {
       log(`  warm-up: ${options.warmupSeconds} s per server and route at -c 8`);
       for (const route of ROUTES) {
-        for (const url of [targets.api, targets.baseline]) {
+        for (const url of Object.values(targets)) {
           await load(root, url + route.query, 8, options.warmupSeconds);
         }
       }
     }
 
-    const pids = { api: api.pid, baseline: baseline.pid };
-    const rows: OverheadRow[] = [];
+    const pids = { api: api.pid, baseline: baseline.pid, electrodb: electrodb.pid };
     const orders = (
       [
-        ["api", "baseline"],
-        ["baseline", "api"],
+        ["api", "baseline", "electrodb"],
+        ["electrodb", "baseline", "api"],
       ] as const
     ).slice(0, options.rounds);
     const share = options.seconds / orders.length;
+    const rows: OverheadRow[] = [];
     for (const concurrency of CONCURRENCY) {
       for (const route of ROUTES) {
-        // Interleaved A B B A: drift in the machine's load hits both sides alike.
-        const runs = { api: [] as Run[], baseline: [] as Run[] };
+        // Interleaved A B C C B A: drift in the machine's load hits every server alike.
+        const runs = { api: [] as Run[], baseline: [] as Run[], electrodb: [] as Run[] };
         for (const order of orders) {
           for (const target of order) {
             runs[target].push(await load(root, targets[target] + route.query, concurrency, share, pids[target]));
           }
         }
-        const [a, b] = [combine(runs.api), combine(runs.baseline)];
+        const [a, b, e] = [combine(runs.api), combine(runs.baseline), combine(runs.electrodb)];
         const row: OverheadRow = {
           route: route.label,
           concurrency,
           api: a,
           baseline: b,
           rpsRatio: a.rps / b.rps,
-          cpuRatio:
-            a.cpuUsPerRequest === null || b.cpuUsPerRequest === null ? null : a.cpuUsPerRequest / b.cpuUsPerRequest,
+          cpuRatio: cpuRatio(a, b),
+          electrodb: e,
+          electrodbRpsRatio: e.rps / b.rps,
+          electrodbCpuRatio: cpuRatio(e, b),
           p50DeltaMs: a.p50 - b.p50,
           p50Ratio: a.p50 / b.p50,
           p99Ratio: a.p99 / b.p99,
@@ -179,15 +204,19 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
         log(
           `  -c ${concurrency} ${route.label}: API ${a.rps.toFixed(0)} req/s p50 ${a.p50.toFixed(2)} ms` +
             ` | baseline ${b.rps.toFixed(0)} req/s p50 ${b.p50.toFixed(2)} ms | ×${row.rpsRatio.toFixed(2)}` +
-            (row.cpuRatio === null ? "" : ` | CPU/request ×${row.cpuRatio.toFixed(2)}`),
+            (row.cpuRatio === null ? "" : ` | CPU/request ×${row.cpuRatio.toFixed(2)}`) +
+            ` | ElectroDB floor ×${row.electrodbRpsRatio.toFixed(2)}`,
         );
-        if (a.non2xx + a.errors + b.non2xx + b.errors > 0) {
-          log(`  warning: non-2xx or errors (API ${a.non2xx}/${a.errors}, baseline ${b.non2xx}/${b.errors})`);
+        if (a.non2xx + a.errors + b.non2xx + b.errors + e.non2xx + e.errors > 0) {
+          log(
+            `  warning: non-2xx or errors (API ${a.non2xx}/${a.errors}, baseline ${b.non2xx}/${b.errors}, ` +
+              `ElectroDB floor ${e.non2xx}/${e.errors})`,
+          );
         }
       }
     }
     return { settings, identicalBodies, rows };
   } finally {
-    await Promise.all([stopChild(api), stopChild(baseline)]);
+    await Promise.all([stopChild(api), stopChild(baseline), stopChild(electrodb)]);
   }
 }

@@ -132,6 +132,27 @@ export function renderMarkdown(report: BenchReport): string {
       ]),
     ),
   );
+  parts.push(
+    "**The ElectroDB floor** — packages/bench/src/baseline/electrodb-server.ts: the bare server, reading through " +
+      "the single-table design's ElectroDB entities instead (the same requests, the same JSON). No server that " +
+      "reads through ElectroDB does better; the API's distance from it is what its HTTP layer and store add.",
+  );
+  const cpu = (value: number | null) => (value === null ? "–" : value.toFixed(0));
+  const ratio = (value: number | null) => (value === null ? "–" : `${value.toFixed(2)}×`);
+  parts.push(
+    table(
+      ["route", "-c", "floor req/s", "floor / bare req/s", "floor CPU µs/req", "floor / bare CPU", "API / floor req/s"],
+      overhead.rows.map((row) => [
+        row.route,
+        String(row.concurrency),
+        row.electrodb.rps.toFixed(0),
+        ratio(row.electrodbRpsRatio),
+        cpu(row.electrodb.cpuUsPerRequest),
+        ratio(row.electrodbCpuRatio),
+        ratio(row.api.rps / row.electrodb.rps),
+      ]),
+    ),
+  );
   parts.push("## Cold-start proxy (bundled as SST bundles it; fresh node process per run; medians)");
   parts.push(
     `Environment: ${Object.entries(coldStart.settings)

@@ -12,7 +12,7 @@ import { Hono } from "hono";
  *    entity filter, as ElectroDB sends it.
  */
 
-const PAGE = 20;
+export const PAGE = 20;
 
 type Item = Record<string, unknown>;
 
@@ -32,7 +32,7 @@ export function toEvent(item: Item) {
   };
 }
 
-function toRegistration(item: Item) {
+export function toRegistration(item: Item) {
   return {
     eventId: item.eventId,
     userId: item.userId,

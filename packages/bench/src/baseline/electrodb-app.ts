@@ -1,0 +1,35 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createEntities } from "@tablelab/core/entities";
+import { Hono } from "hono";
+import { PAGE, toEvent, toRegistration } from "./app.js";
+
+/**
+ * The ElectroDB floor: the bare baseline (./app.ts), reading through ElectroDB instead — the single-table
+ * design's entities, built on first use as in the API: `GET /events/{id}` is the Event entity's get, `?include=
+ * attendees` one query of the `attendance` collection, limit 20 + 1. No schemas, no middleware, no store logic:
+ * what any handler that reads through ElectroDB costs at least. Same requests and JSON as the bare baseline.
+ */
+export function createElectroDbApp(document: DynamoDBDocumentClient, table: string) {
+  const model = createEntities(document, table);
+  const app = new Hono();
+  app.get("/events/:eventId", async (c) => {
+    const eventId = c.req.param("eventId");
+    if (c.req.query("include") === "attendees") {
+      const { data, cursor } = await model.service.collections
+        .attendance({ eventId })
+        .go({ originalErr: true, limit: PAGE + 1 });
+      const event = data.event[0];
+      if (!event) return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
+      c.header("ETag", `"${event.version}"`);
+      return c.json({
+        ...toEvent(event),
+        attendees: { items: data.registration.slice(0, PAGE).map(toRegistration), cursor },
+      });
+    }
+    const { data } = await model.event.get({ eventId }).go({ originalErr: true });
+    if (!data) return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
+    c.header("ETag", `"${data.version}"`);
+    return c.json(toEvent(data));
+  });
+  return app;
+}
