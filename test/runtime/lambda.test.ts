@@ -144,28 +144,16 @@ describe.each(FORMS)("Lambda handler (%s design, %s) answers like the node serve
 
   it("registers the caller and lists them under ?include=attendees (transactions and queries)", async () => {
     const json = { "content-type": "application/json" };
-    const organizer = JSON.parse(
-      (
-        await handler(
-          httpApiEvent("POST", "/users", {
-            body: JSON.stringify({ email: "org@example.com", name: "Org" }),
-            headers: json,
-          }),
-          context,
-        )
-      ).body,
-    ) as { token: string };
-    const attendee = JSON.parse(
-      (
-        await handler(
-          httpApiEvent("POST", "/users", {
-            body: JSON.stringify({ email: "att@example.com", name: "Att" }),
-            headers: json,
-          }),
-          context,
-        )
-      ).body,
-    ) as { user: { userId: string }; token: string };
+    const signUp = async (email: string, name: string) => {
+      const response = await handler(
+        httpApiEvent("POST", "/users", { body: JSON.stringify({ email, name }), headers: json }),
+        context,
+      );
+      expect(response.statusCode).toBe(201);
+      return JSON.parse(response.body) as { user: { userId: string }; token: string };
+    };
+    const organizer = await signUp("org@example.com", "Org");
+    const attendee = await signUp("att@example.com", "Att");
     const event = await handler(
       httpApiEvent("POST", "/events", {
         body: JSON.stringify({ name: "Meetup", date: "2027-04-01", capacity: 2 }),
