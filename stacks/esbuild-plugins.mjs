@@ -20,7 +20,7 @@ export const zodEnglishOnly = {
 };
 
 /**
- * `z.fromJSONSchema` (JSON Schema → zod, ~12 KiB) is kept only because @hono/zod-openapi hands zod's whole
+ * `z.fromJSONSchema` (JSON Schema → zod, ~15 KiB) is kept only because @hono/zod-openapi hands zod's whole
  * namespace to `extendZodWithOpenApi(z)` (as above); neither the API nor its libraries call it. In the bundle it
  * is a function that says so.
  */
