@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp, mintToken, silentLogger } from "@tablelab/api";
+import { ELECTRODB_COMMANDS_KEY } from "@tablelab/core/electrodb-commands";
 import type { APIGatewayProxyResult, ApiGatewayRequestContextV2, LambdaContext, LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { bundleLambda } from "../../scripts/lambda-build.js";
@@ -64,6 +65,9 @@ async function loadHandler(form: "source" | "bundle", design: string) {
     entry: join(root, "packages/api/src/lambda.ts"),
     outfile: join(scratch, design, "lambda.mjs"),
   });
+  // The bundle must fill ElectroDB's commands itself (its entry imports @tablelab/core/electrodb-commands first):
+  // not find them left behind by the source modules loaded in this process.
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for(ELECTRODB_COMMANDS_KEY)];
   return import(pathToFileURL(outfile).href);
 }
 
