@@ -1,7 +1,7 @@
 /**
  * esbuild plugins for the API Lambda, used by SST (`nodejs.plugins` in stacks/api.ts) and by
  * scripts/lambda-build.ts (which bundles the handler the way SST does), so both builds are the same.
- * Each keeps code the API never runs out of the bundle; none changes what runs.
+ * Each keeps code the API never runs out of the bundle.
  */
 
 /**

@@ -4,8 +4,8 @@
  * API overhead: the real API node server, a bare Hono + lib-dynamodb server and the same bare server reading
  * through ElectroDB (the ElectroDB floor), each in its own process, on one DynamoDB Local, loaded by autocannon
  * in another process at -c 1 and -c 8 (interleaved A B C C B A).
- * Cold start: the Lambda handler bundled as SST bundles it and a bare handler, sizes, then import + first
- * response in fresh node processes (alternating). Prints the figures and PASS/FAIL per target; writes
+ * Cold start: the Lambda handler bundled as SST bundles it, a bare handler and the bare handler reading through
+ * ElectroDB, sizes, then import + first response in fresh node processes (rotating which goes first). Prints the figures and PASS/FAIL per target; writes
  * reports/bench.json and reports/bench.md.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";

@@ -5,12 +5,10 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import type { IdempotencyLayout } from "@tablelab/core";
 import { IDEMPOTENCY_WINDOW_SECONDS, type IdempotentRequest, type IdempotentRunner } from "./idempotency.js";
 
-/**
- * The Powertools side of idempotency.ts. Imported statically, not loaded on first use: a dynamic import makes
- * esbuild wrap the imported module and everything it shares with the rest of the bundle, and keep every export of
- * those — here the whole DynamoDB client (~45 KiB more in the Lambda bundle, measured) — while evaluating
- * Powertools at start-up costs no measurable cold-start time.
- */
+// Idempotency on Powertools (the contract's types are in idempotency.ts). Imported statically, not loaded on
+// first use: a dynamic import makes esbuild wrap the imported module and everything it shares with the rest of
+// the bundle, and keep every export of those — here the whole DynamoDB client (~45 KiB more in the Lambda bundle,
+// measured) — while evaluating Powertools at start-up costs no measurable cold-start time.
 
 /** How long an in-flight record blocks retries if its process dies: longer than any request may take. */
 const IN_FLIGHT_LOCK_MS = 30_000;

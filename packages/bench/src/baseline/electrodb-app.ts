@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+// The entities alone: the package index would also bring in zod and the domain schemas, which this does not use.
 import { createEntities } from "@tablelab/core/entities";
 import { Hono } from "hono";
 import { PAGE, toEvent, toRegistration } from "./app.js";

@@ -48,9 +48,10 @@ interface Outcome {
 const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
 /**
  * Options of ElectroDB's reads and single-item writes. `originalErr`: otherwise ElectroDB builds an Error (two
- * stack captures) before every call, in case it fails, to wrap the SDK's exception — ~55 µs, 4% of the API's CPU
- * per `GET /events/{id}` in a CPU profile under load. The stores read the SDK's exception anyway
- * (`conditionFailure`, `isUnavailable`). Transactions keep the default: their `go` does not take the option.
+ * stack captures) before every call, in case it fails, to wrap the SDK's exception — ~55 µs, 4–5% of the API's
+ * CPU per `GET /events/{id}` in a CPU profile under load. The stores read the SDK's exception anyway
+ * (`conditionFailure`, `isUnavailable`). Transactions keep the default: ElectroDB's types do not offer the
+ * option on their `go` (its runtime would take it; we keep to the typed API).
  */
 const GO = { originalErr: true } as const;
 /** Sorts after every Crockford base32 character: a key-range bound just past every id of a prefix. */
