@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, DESIGNS, type TestDatabase } from "../support/database.js";
 
 /**
- * `pnpm doctor` and the `checkIntegrity` behind it, on real DynamoDB Local: a data set written through the Store
+ * `pnpm check-integrity` and the `checkIntegrity` behind it, on real DynamoDB Local: a data set written through the Store
  * (and one idempotent POST through the API) passes; each deliberate corruption, written with raw commands, is
  * reported with its kind; undoing it makes the check pass again.
  */

@@ -102,7 +102,7 @@ describe.each(modes)("invariants over HTTP ($design design, faults: $faults)", (
     organizerToken = (organizer as { token: string }).token;
   });
 
-  // After every scenario the whole table passes the integrity checker (`pnpm doctor`), faults off.
+  // After every scenario the whole table passes the integrity checker (`pnpm check-integrity`), faults off.
   afterEach(async () => {
     injector?.setRate(0);
     const report = await checkIntegrity({ design, document: db.clients.document, tableNames: db.tableNames });

@@ -55,7 +55,7 @@ export interface HttpClient {
   post(path: string, call?: Call): Promise<Reply>;
   patch(path: string, call?: Call): Promise<Reply>;
   del(path: string, call?: Call): Promise<Reply>;
-  /** A valid HS256 token for any user id (existing or not), as `pnpm token` mints it. */
+  /** A valid HS256 token for any user id (existing or not), as `pnpm mint-token` mints it. */
   token(userId: string): Promise<string>;
 }
 

@@ -39,7 +39,7 @@ export function createApp(deps: AppDeps) {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description: "HS256 token from POST /users (or `pnpm token <userId>` locally); `exp` required",
+    description: "HS256 token from POST /users (or `pnpm mint-token <userId>` locally); `exp` required",
   });
 
   app.use("*", async (c, next) => {

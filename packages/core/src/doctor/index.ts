@@ -9,7 +9,7 @@ import type { CheckIntegrityOptions, IntegrityReport } from "./types.js";
 export type * from "./types.js";
 
 /**
- * The integrity checker behind `pnpm doctor`: reads every item of the design's tables (a parallel Scan, inside
+ * The integrity checker behind `pnpm check-integrity`: reads every item of the design's tables (a parallel Scan, inside
  * `runAsAdmin`) and checks the invariants the API relies on —
  *  - every item is readable by the model (idempotency records are recognised, counted and skipped);
  *  - keys and derived attributes are the ones the model computes (no stale GSI key, right month bucket);

@@ -16,7 +16,7 @@ export interface DbCall {
   transactionItems: number;
   ok: boolean;
   durationMs: number;
-  /** Made inside `runAsAdmin` (an offline admin tool such as `pnpm doctor`), not by the API or a benchmark. */
+  /** Made inside `runAsAdmin` (an offline admin tool such as `pnpm check-integrity`), not by the API or a benchmark. */
   admin?: true;
 }
 
