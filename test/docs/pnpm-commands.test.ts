@@ -118,7 +118,7 @@ describe("the real pnpm reaches each root script by its name", () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   async function pnpmOutput(name: string): Promise<string> {
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       HOME: scratch,
       npm_config_registry: "http://127.0.0.1:9/",
