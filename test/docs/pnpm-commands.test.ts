@@ -42,7 +42,6 @@ const RUN_THE_SCRIPT = new Set(["test", "t", "tst", "start", "stop"]);
 const DOCUMENTED_BUILT_INS: Record<string, string> = {
   install: "installs the workspace's dependencies (Quick start, deploy prerequisites)",
   exec: "runs a dependency's binary without a script",
-  add: "adds a dependency in the reader's own project (the typed client for consumers outside this workspace)",
 };
 
 /**
