@@ -6,17 +6,25 @@
  * handler's folders, as SST's does: <out>/packages/api/src/lambda.mjs, with esbuild's metafile as <out>/meta.json.
  */
 import { join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { Command } from "commander";
 import { API_HANDLER } from "../stacks/lambda-package.js";
 import { bundleSstFunction, kib, unreproducedOptions } from "./lambda-build.js";
 import { apiFunctionArgs } from "./sst-functions.js";
 
 const root = resolve(import.meta.dirname, "..");
-const { values } = parseArgs({
-  options: { dev: { type: "boolean", default: false }, out: { type: "string", default: join(root, "dist/lambda") } },
-});
-const dev = values.dev ?? false;
-const out = resolve(values.out ?? join(root, "dist/lambda"));
+const options = new Command("pnpm bundle:lambda")
+  .description(
+    "Bundles the API Lambda as SST would on `sst deploy` (its esbuild settings, the options sst.config.ts gives " +
+      "the function), offline, and prints its size and largest packages.",
+  )
+  .option("--dev", "build as `sst dev` does: unminified, with a linked source map", false)
+  .option("--out <dir>", "output directory (the handler's folders are kept inside it)", "dist/lambda")
+  // One line per error (commander's own message), never the help text.
+  .configureOutput({ outputError: (message, write) => write(`${message.split("\n")[0]}\n`) })
+  .parse()
+  .opts<{ dev: boolean; out: string }>();
+const { dev } = options;
+const out = resolve(options.out);
 
 const args = await apiFunctionArgs(root, API_HANDLER);
 const unreproduced = unreproducedOptions(args);
