@@ -1,5 +1,5 @@
 import { catalogVersion } from "./catalog";
-import { API_ESBUILD_PLUGINS, API_HANDLER, API_NODE_INSTALL } from "./lambda-package";
+import { API_HANDLER, API_NODE_INSTALL } from "./lambda-package";
 import type { Storage } from "./storage";
 
 /**
@@ -49,10 +49,8 @@ export function createApi(storage: Storage) {
       // bundle cannot hold: SST leaves it out of the bundle (external) and npm-installs it into the
       // function package's node_modules, at the version pinned in the catalog.
       install: Object.fromEntries(API_NODE_INSTALL.map((name) => [name, catalogVersion(name)])),
-      // Keep code the API never runs out of the bundle (zod's unused locales, ~260 KiB, and more: see the
-      // file); scripts/lambda-build.ts applies the same file.
-      // Relative to sst.config.ts.
-      plugins: API_ESBUILD_PLUGINS,
+      // Nothing else: every option here must be one scripts/lambda-build.ts reproduces (test/infra/bundle.test.ts
+      // fails otherwise). What the bundle leaves out of zod and ElectroDB is done by patches/, which every build sees.
     },
   });
 

@@ -12,9 +12,6 @@ export const API_HANDLER = "packages/api/src/lambda.handler";
 /** Packages left out of the bundle and npm-installed into the function package (`nodejs.install`). */
 export const API_NODE_INSTALL = ["swagger-ui-dist"] as const;
 
-/** esbuild plugins of the API function (SST's `nodejs.plugins`: a file path relative to sst.config.ts). */
-export const API_ESBUILD_PLUGINS = "stacks/esbuild-plugins.mjs";
-
 /** The extensions SST tries, in its order, when it looks for a Node handler's file. */
 const NODE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 

@@ -3,7 +3,7 @@
  * autocannon and the cold-start probes, and must write both reports with every figure. The figures of a quick
  * run on a shared CI machine are noise, so the targets are not asserted here (`pnpm bench` prints them).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,6 +13,40 @@ import type { BenchReport } from "../../packages/bench/src/cli.js";
 const root = resolve(import.meta.dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "tablelab-bench-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function bench(args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", "packages/bench/src/cli.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
+}
+
+it("answers --help with what it measures, the targets, its options and their defaults", () => {
+  // Exactly as README.md and docs/benchmarks.md show it.
+  const help = spawnSync("pnpm", ["bench", "--help"], { cwd: root, encoding: "utf8" });
+  expect(help.status).toBe(0);
+  for (const text of ["ElectroDB floor", "PASS/FAIL", "--duration", "default: 10", "--cold-runs", "--quick"]) {
+    expect(help.stdout).toContain(text);
+  }
+  // (commander wraps the help to the terminal's width.)
+  expect(help.stdout.replace(/\s+/g, " ")).toContain(
+    '--design <design> table design the API runs on (choices: "single", "multi", default: "single")',
+  );
+});
+
+it("rejects an unknown option or a bad value with one line and a non-zero exit, before starting anything", () => {
+  for (const [args, message] of [
+    [["--bogus"], "error: unknown option '--bogus'"],
+    [["--design", "triple"], "argument 'triple' is invalid"],
+    [["--cold-runs", "1.5"], "expected a positive integer"],
+  ] as const) {
+    const result = bench([...args]);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain(message);
+  }
+});
 
 const positive = (value: number) => expect(Number.isFinite(value) && value > 0, String(value)).toBe(true);
 
@@ -70,13 +104,21 @@ it("pnpm bench --quick writes reports/bench.json and bench.md with every figure"
     "median latency, GET /events/{id}?include=attendees, -c 1",
     "throughput, GET /events/{id}, -c 8",
     "throughput, GET /events/{id}?include=attendees, -c 8",
-    "Lambda bundle, minified",
+    "Lambda bundle, minified (as SST builds it)",
     "import + first response",
   ]);
+  // Throughput and cold start are judged against the ElectroDB floor, each beside the floor's own figure vs bare.
+  const byName = new Map(report.targets.map((target) => [target.name, target]));
+  expect(byName.get("throughput, GET /events/{id}, -c 8")?.limit).toBe("≥ 0.9× floor");
+  expect(byName.get("import + first response")?.limit).toBe("≤ 1.2× floor");
+  const coldVsFloor = coldStart.api.median.totalMs / coldStart.electrodb.median.totalMs;
+  expect(byName.get("import + first response")?.pass).toBe(coldVsFloor <= 1.2);
+  for (const target of report.targets) expect(target.floor).toMatch(/bare/);
 
   const markdown = readFileSync(join(out, "bench.md"), "utf8");
   for (const heading of ["## API overhead", "## Cold-start proxy", "## Targets"]) expect(markdown).toContain(heading);
   expect(markdown.match(/\| (PASS|FAIL) \|/g)).toHaveLength(6);
+  expect(markdown).toContain("ElectroDB floor itself");
   expect(markdown).toContain("bare Hono + SDK");
   expect(markdown).toContain("bare Hono + ElectroDB (Event entity)");
   expect(markdown).toContain("API CPU µs/req");

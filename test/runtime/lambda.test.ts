@@ -5,10 +5,11 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp, mintToken, silentLogger } from "@tablelab/api";
-import { ELECTRODB_COMMANDS_KEY } from "@tablelab/core/electrodb-commands";
 import type { APIGatewayProxyResult, ApiGatewayRequestContextV2, LambdaContext, LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { bundleLambda } from "../../scripts/lambda-build.js";
+import { bundleSstFunction } from "../../scripts/lambda-build.js";
+import { apiFunctionArgs } from "../../scripts/sst-functions.js";
+import { API_HANDLER } from "../../stacks/lambda-package.js";
 import { createTestDatabase, DESIGNS, type TestDatabase } from "../support/database.js";
 
 const SECRET = "lambda-test-secret";
@@ -55,19 +56,14 @@ const scratch = mkdtempSync(join(tmpdir(), "tablelab-lambda-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * The handler as a source module, and as SST deploys it: bundled with SST's esbuild settings and our plugins
- * (scripts/lambda-build.ts), which replace part of what ElectroDB and zod load — so the bundle must answer too.
+ * The handler as a source module, and as SST deploys it: bundled with SST's esbuild settings from the options
+ * sst.config.ts hands its `sst.aws.Function` (scripts/lambda-build.ts, scripts/sst-functions.ts), with the
+ * patched zod and ElectroDB of patches/ — so the bundle must answer too.
  */
 async function loadHandler(form: "source" | "bundle", design: string) {
   if (form === "source") return import("../../packages/api/src/lambda.js");
-  const { outfile } = await bundleLambda({
-    root,
-    entry: join(root, "packages/api/src/lambda.ts"),
-    outfile: join(scratch, design, "lambda.mjs"),
-  });
-  // The bundle must fill ElectroDB's commands itself (its entry imports @tablelab/core/electrodb-commands first):
-  // not find them left behind by the source modules loaded in this process.
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for(ELECTRODB_COMMANDS_KEY)];
+  const args = await apiFunctionArgs(root, API_HANDLER);
+  const { outfile } = await bundleSstFunction({ root, args, out: join(scratch, design) });
   return import(pathToFileURL(outfile).href);
 }
 

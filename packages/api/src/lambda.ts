@@ -1,5 +1,3 @@
-// First: in the bundle, ElectroDB's lib-dynamodb comes from here (stacks/esbuild-plugins.mjs, electrodbCommands).
-import "@tablelab/core/electrodb-commands";
 import { handle } from "hono/aws-lambda";
 import { Resource } from "sst";
 import { tableNamesFromEnvironment } from "./config/table-names.js";

@@ -1,5 +1,5 @@
 /**
- * pnpm bench [--duration s] [--cold-runs n] [--design single|multi] [--quick]
+ * pnpm bench [--duration s] [--cold-runs n] [--design single|multi] [--quick] [--out dir]   (--help: what and defaults)
  *
  * API overhead: the real API node server, a bare Hono + lib-dynamodb server and the same bare server reading
  * through ElectroDB (the ElectroDB floor), each in its own process, on one DynamoDB Local, loaded by autocannon
@@ -11,40 +11,66 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { parseTableDesign, type TableDesign } from "@tablelab/core";
+import { parseTableDesign, TABLE_DESIGNS, type TableDesign } from "@tablelab/core";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { type ColdStartResult, measureColdStart } from "./coldstart.js";
 import { measureOverhead, type OverheadResult } from "./overhead.js";
-import { renderMarkdown, type Target, targetsOf } from "./report.js";
+import { renderMarkdown, TARGETS, type Target, targetsOf } from "./report.js";
 import { startDatabase } from "./setup.js";
 
 const root = resolve(import.meta.dirname, "../../..");
-const { values } = parseArgs({
-  options: {
-    duration: { type: "string" },
-    "cold-runs": { type: "string" },
-    design: { type: "string", default: "single" },
-    quick: { type: "boolean", default: false },
-    out: { type: "string", default: join(root, "reports") },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (values.help) {
-  console.log("pnpm bench [--duration <s per run, default 10>] [--cold-runs <n, default 12>] [--design single|multi]");
-  console.log(
-    "           [--quick: 1.5 s runs, no warm-up, 3 cold starts: a smoke test] [--out <dir, default reports>]",
-  );
-  process.exit(0);
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!(number > 0)) throw new InvalidArgumentError("expected a positive number of seconds");
+  return number;
 }
-const quick = values.quick ?? false;
-const seconds = Number(values.duration ?? (quick ? 1.5 : 10));
-const coldRuns = Number(values["cold-runs"] ?? (quick ? 3 : 12));
-if (!(seconds > 0) || !Number.isInteger(coldRuns) || coldRuns < 1) {
-  console.error("--duration must be a positive number of seconds and --cold-runs a positive integer");
-  process.exit(2);
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a positive integer");
+  return number;
 }
+
+const program = new Command("pnpm bench")
+  .description(
+    "Measures what the API adds over a bare Hono + DynamoDB SDK server and over the ElectroDB floor (the bare " +
+      "server reading through ElectroDB), on DynamoDB Local under autocannon; bundles the Lambda as SST builds it " +
+      "and times import + first response in fresh processes. Prints the figures and each target with PASS/FAIL " +
+      `(throughput at -c 8 ≥ ${TARGETS.rpsVsFloorAtC8}× the ElectroDB floor on both routes; import + first ` +
+      `response ≤ ${TARGETS.coldStartVsFloor}× the floor handler; median latency at -c 1 ≤ bare + ` +
+      `${TARGETS.p50DeltaAtC1Ms} ms; bundle ≤ ${TARGETS.bundleKiB} KiB minified) and writes <out>/bench.json and ` +
+      "<out>/bench.md. Takes a few minutes; figures on a shared machine are noisy.",
+  )
+  .option(
+    "--duration <seconds>",
+    "seconds of load per server, route and concurrency (default: 10, --quick: 1.5)",
+    positiveNumber,
+  )
+  .option(
+    "--cold-runs <n>",
+    "fresh processes per handler for the cold start (default: 12, --quick: 3)",
+    positiveInteger,
+  )
+  .addOption(new Option("--design <design>", "table design the API runs on").choices(TABLE_DESIGNS).default("single"))
+  .option("--quick", "smoke test: short runs, no warm-up, few cold starts; figures not meaningful", false)
+  .option("--out <dir>", "where to write bench.json and bench.md", "reports")
+  // One line per error (commander's own message), never the help text.
+  .configureOutput({ outputError: (message, write) => write(`${message.split("\n")[0]}\n`) })
+  .parse();
+
+const values = program.opts<{
+  duration?: number;
+  coldRuns?: number;
+  design: string;
+  quick: boolean;
+  out: string;
+}>();
+const quick = values.quick;
+const seconds = values.duration ?? (quick ? 1.5 : 10);
+const coldRuns = values.coldRuns ?? (quick ? 3 : 12);
 const design: TableDesign = parseTableDesign(values.design);
-const outDir = resolve(values.out ?? join(root, "reports"));
+const outDir = resolve(values.out);
 
 export interface BenchReport {
   startedAt: string;

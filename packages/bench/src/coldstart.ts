@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { build } from "esbuild";
-import { bundleLambda, type LambdaBundle } from "../../../scripts/lambda-build.js";
-import { API_HANDLER, resolveHandler } from "../../../stacks/lambda-package.js";
+import { bundleLambda, bundleSstFunction, type LambdaBundle } from "../../../scripts/lambda-build.js";
+import { apiFunctionArgs } from "../../../scripts/sst-functions.js";
+import { API_HANDLER } from "../../../stacks/lambda-package.js";
 import { runChild } from "./processes.js";
 import { JWT_SECRET, TABLE_PREFIX } from "./setup.js";
 import { median } from "./stats.js";
@@ -92,26 +93,24 @@ function figures(bundle: LambdaBundle, runs: ProbeRun[]): HandlerFigures {
 
 export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartResult> {
   const { root, out, log } = options;
-  const apiEntry = resolveHandler(API_HANDLER, root).file;
-  if (!apiEntry) throw new Error(`no file for ${API_HANDLER}`);
-  // All three handlers go through the same SST esbuild settings and plugins (scripts/lambda-build.ts).
-  const api = await bundleLambda({
-    root,
-    entry: apiEntry,
-    outfile: join(out, "api/lambda.mjs"),
-    metafilePath: join(out, "api/meta.json"),
-  });
+  // The API as SST would build it from sst.config.ts's options, and the two baselines with the same settings and
+  // options (scripts/lambda-build.ts).
+  const args = await apiFunctionArgs(root, API_HANDLER);
+  const nodejs = args.nodejs as Record<string, unknown> | undefined;
+  const api = await bundleSstFunction({ root, args, out: join(out, "api"), metafilePath: join(out, "api/meta.json") });
   const baseline = await bundleLambda({
     root,
     entry: join(root, "packages/bench/src/baseline/lambda.ts"),
     outfile: join(out, "baseline/lambda.mjs"),
     metafilePath: join(out, "baseline/meta.json"),
+    ...(nodejs ? { nodejs } : {}),
   });
   const electrodb = await bundleLambda({
     root,
     entry: join(root, "packages/bench/src/baseline/electrodb-lambda.ts"),
     outfile: join(out, "electrodb/lambda.mjs"),
     metafilePath: join(out, "electrodb/meta.json"),
+    ...(nodejs ? { nodejs } : {}),
   });
   const probeFile = join(out, "probe.mjs");
   await build({

@@ -1,8 +1,7 @@
 /**
  * The ElectroDB floor (./electrodb-app.ts) as a Lambda handler, for the cold-start benchmark. Bundled with the
- * same settings and plugins as the API (scripts/lambda-build.ts). Reads DYNAMODB_ENDPOINT and TABLE_NAME.
+ * same settings as the API (scripts/lambda-build.ts). Reads DYNAMODB_ENDPOINT and TABLE_NAME.
  */
-import "@tablelab/core/electrodb-commands";
 import { handle } from "hono/aws-lambda";
 import { baselineClient } from "./app.js";
 import { createElectroDbApp } from "./electrodb-app.js";

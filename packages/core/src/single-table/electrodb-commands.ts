@@ -2,6 +2,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -10,13 +11,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { DocumentClientV3Wrapper } from "electrodb/src/client.js";
 
 /**
  * The lib-dynamodb commands ElectroDB's v3 client wrapper sends (`new this.lib.<Name>(params)` in
- * electrodb/src/client.js), imported by name. In the Lambda bundle ElectroDB's own `require` of
- * @aws-sdk/lib-dynamodb resolves to this object instead (`electrodbCommands` in stacks/esbuild-plugins.mjs,
- * which says why); elsewhere ElectroDB loads the package itself and this object is unused.
- * Entry points of bundles import it first (`@tablelab/core/electrodb-commands`).
+ * electrodb/src/client.js), imported by name so a bundle keeps only these. Our ElectroDB is patched
+ * (patches/electrodb@3.9.3.patch, patches/README.md) not to `require` the whole package itself.
  * test/infra/bundle.test.ts fails if ElectroDB starts sending a command missing here.
  */
 export const ELECTRODB_COMMANDS = {
@@ -32,7 +32,8 @@ export const ELECTRODB_COMMANDS = {
   UpdateCommand,
 };
 
-/** Where the bundle's stand-in for @aws-sdk/lib-dynamodb finds the commands (the plugin reads the same key). */
-export const ELECTRODB_COMMANDS_KEY = "tablelab.electrodb.lib-dynamodb";
-
-(globalThis as Record<symbol, unknown>)[Symbol.for(ELECTRODB_COMMANDS_KEY)] = ELECTRODB_COMMANDS;
+/** The client to give ElectroDB's entities and services: the document client, wrapped with the commands. */
+export function electrodbClient(document: DynamoDBDocumentClient): DynamoDBDocumentClient {
+  // ElectroDB takes its own wrapper as a client as it is (`identifyClientVersion` → "electro").
+  return new DocumentClientV3Wrapper(document, ELECTRODB_COMMANDS) as unknown as DynamoDBDocumentClient;
+}

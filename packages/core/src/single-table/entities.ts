@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Entity, Service } from "electrodb";
 import { monthOf } from "../domain/dates.js";
+import { electrodbClient } from "./electrodb-commands.js";
 
 /**
  * The single-table model. Every key is an explicit template so the layout reads like the usual single-table
@@ -42,7 +43,8 @@ function lazy<T>(make: () => T): () => T {
  * a cold start that
  * serves `GET /events/{id}` builds only the Event entity. The Service joins the same instances later.
  */
-export function createEntities(client: DynamoDBDocumentClient, table: string) {
+export function createEntities(document: DynamoDBDocumentClient, table: string) {
+  const client = electrodbClient(document);
   const user = lazy(
     () =>
       new Entity(
