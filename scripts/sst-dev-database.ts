@@ -46,7 +46,8 @@ async function main(): Promise<number> {
 
   const design = parseTableDesign(process.env.TABLE_DESIGN);
   const linked = Resource as unknown as Record<string, { name: string }>;
-  const clients = createDynamoClients({ endpoint });
+  // Table set-up is not on a request path: a JVM that just started may take seconds to answer, so be patient.
+  const clients = createDynamoClients({ endpoint, requestTimeoutMs: 30_000, maxAttempts: 3 });
   for (const definition of tableDefinitions(design)) {
     const name = linked[definition.id]?.name;
     if (!name) throw new Error(`the table ${definition.id} is not linked to this command`);
