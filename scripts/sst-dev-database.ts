@@ -13,9 +13,32 @@ import { ensureTable, isDynamoDbAnswering, JavaMissingError, startDynamoDbLocal 
 import { Resource } from "sst";
 import { dataDirectory } from "../packages/api/scripts/local.js";
 
-/** True when the pid `pnpm dev` wrote down is a DynamoDB Local on `port` that is still running. */
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks), or undefined when no such process runs. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when a running `pnpm dev` of this checkout started the DynamoDB Local on `port`. Two records are
+ * understood: the registry of running instances (`<data dir>/run/dynamodb-<port>.json`, whose owner is named by
+ * pid and start time), and the older `<data dir>/dynamodb-local.pid` (the java pid). Anything else answering on
+ * the port is not ours to write into.
+ */
 function startedByPnpmDev(port: number): boolean {
-  const pidFile = join(dataDirectory(), "dynamodb-local.pid");
+  const directory = dataDirectory();
+  const claim = join(directory, "run", `dynamodb-${port}.json`);
+  if (existsSync(claim)) {
+    try {
+      const { owner } = JSON.parse(readFileSync(claim, "utf8")) as { owner?: { pid: number; startTime: string } };
+      if (owner && startTime(owner.pid) === owner.startTime) return true;
+    } catch {}
+  }
+  const pidFile = join(directory, "dynamodb-local.pid");
   if (!existsSync(pidFile)) return false;
   try {
     const command = readFileSync(`/proc/${Number(readFileSync(pidFile, "utf8"))}/cmdline`, "utf8").split("\0");

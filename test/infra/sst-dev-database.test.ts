@@ -5,7 +5,7 @@
  * itself needs AWS and is not run here.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DescribeTableCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -116,22 +116,42 @@ it("refuses, in one line, a DynamoDB that this checkout's pnpm dev did not start
   expect(await tableExists(endpoint, tableName)).toBe(false);
 }, 240_000);
 
+/** The start time of this process, as `pnpm dev`'s registry names an owner (/proc/<pid>/stat, field 22). */
+function ownStartTime(): string {
+  const stat = readFileSync(`/proc/${process.pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] as string;
+}
+
 it("reuses the DynamoDB Local of a running pnpm dev, adds the stage's table, and leaves it running", async () => {
   const local = await startDynamoDbLocal({ maxHeap: "256m" });
   try {
-    // What `pnpm dev` writes down for the DynamoDB Local it started (packages/api/scripts/dev.ts).
-    writeFileSync(join(dataDirectory, "dynamodb-local.pid"), String(local.pid));
-    const tableName = "tablelab-alice-TableTable-reused";
-    const command = startCommand(local.endpoint, tableName);
-    await command.waitFor(`created table ${tableName}`);
-    expect(command.output().stdout).toContain("using the DynamoDB Local of the running `pnpm dev`");
-    expect(await tableExists(local.endpoint, tableName)).toBe(true);
-    await stopGroup(command.child);
-    expect(await isDynamoDbAnswering(local.endpoint)).toBe(true);
+    // How `pnpm dev` records the DynamoDB Local it started: its registry of running instances (this process
+    // stands in for the owner), or the older pid file of the java process.
+    const records = [
+      () => {
+        mkdirSync(join(dataDirectory, "run"));
+        const claim = { owner: { pid: process.pid, startTime: ownStartTime() }, dynamodbLocalPort: local.port };
+        writeFileSync(join(dataDirectory, "run", `dynamodb-${local.port}.json`), JSON.stringify(claim));
+      },
+      () => {
+        rmSync(join(dataDirectory, "run"), { recursive: true });
+        writeFileSync(join(dataDirectory, "dynamodb-local.pid"), String(local.pid));
+      },
+    ];
+    for (const [index, record] of records.entries()) {
+      record();
+      const tableName = `tablelab-alice-TableTable-reused${index}`;
+      const command = startCommand(local.endpoint, tableName);
+      await command.waitFor(`created table ${tableName}`);
+      expect(command.output().stdout).toContain("using the DynamoDB Local of the running `pnpm dev`");
+      expect(await tableExists(local.endpoint, tableName)).toBe(true);
+      await stopGroup(command.child);
+      expect(await isDynamoDbAnswering(local.endpoint)).toBe(true);
+    }
   } finally {
     await local.stop();
   }
-}, 240_000);
+}, 300_000);
 
 it("starts DynamoDB Local itself when nothing answers, keeps the data under .data, and stops it with sst dev", async () => {
   const endpoint = `http://127.0.0.1:${await freePort()}`;
