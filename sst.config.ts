@@ -2,7 +2,9 @@
 
 /**
  * SST v4 app. No top-level imports here (SST refuses them): the infrastructure lives in `stacks/` and is
- * imported inside `run()`. `TABLE_DESIGN=single|multi` (read when the config is evaluated) picks the tables.
+ * imported inside `run()`. Each stage's table design is written in stacks/stages.ts (a deploying shell whose
+ * TABLE_DESIGN names another design is refused); `TABLELAB_DEV_DB=local` makes `sst dev` use DynamoDB Local
+ * (stacks/dev-database.ts).
  */
 export default $config({
   app(input) {
@@ -17,10 +19,13 @@ export default $config({
     };
   },
   async run() {
+    const { stageTableDesign } = await import("./stacks/stages");
     const { createStorage } = await import("./stacks/storage");
+    const { createDevDatabase } = await import("./stacks/dev-database");
     const { createApi } = await import("./stacks/api");
-    const storage = createStorage();
-    const api = createApi(storage);
+    // First, before anything is created: a shell asking for another design than the stage's stops here.
+    const storage = createStorage(stageTableDesign($app.stage, process.env.TABLE_DESIGN));
+    const api = createApi(storage, createDevDatabase(storage));
     return {
       api: api.gateway.url,
       design: storage.design,

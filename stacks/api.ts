@@ -1,4 +1,5 @@
 import { catalogVersion } from "./catalog";
+import type { createDevDatabase } from "./dev-database";
 import { API_HANDLER, API_NODE_INSTALL } from "./lambda-package";
 import type { Storage } from "./storage";
 
@@ -12,8 +13,11 @@ import type { Storage } from "./storage";
  */
 export const THROTTLING = { throttlingBurstLimit: 200, throttlingRateLimit: 100 } as const;
 
-/** The whole Hono app in one Lambda behind an HTTP API whose `$default` route sends every request to it. */
-export function createApi(storage: Storage) {
+/**
+ * The whole Hono app in one Lambda behind an HTTP API whose `$default` route sends every request to it.
+ * `devDatabase` (from createDevDatabase: `sst dev` with TABLELAB_DEV_DB=local only) points it at DynamoDB Local.
+ */
+export function createApi(storage: Storage, devDatabase: ReturnType<typeof createDevDatabase>) {
   const secret = new sst.Secret("JwtSecret");
 
   const handler = new sst.aws.Function("ApiFunction", {
@@ -42,6 +46,7 @@ export function createApi(storage: Storage) {
       // below) — with both on, responses carry Access-Control-Allow-Origin twice and browsers reject them.
       // "*" by default: the API authenticates with bearer tokens, never cookies, so any origin may call it.
       CORS_ORIGINS: process.env.CORS_ORIGINS ?? "*",
+      ...(devDatabase && { DYNAMODB_ENDPOINT: devDatabase.endpoint }),
     },
     logging: { retention: "1 month" },
     nodejs: {

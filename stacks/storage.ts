@@ -1,14 +1,15 @@
-import { parseTableDesign, sstDynamoArgs, tableDefinitions } from "@tablelab/core/table";
+import { sstDynamoArgs, tableDefinitions } from "@tablelab/core/table";
+import { PRODUCTION_STAGE, type TableDesign } from "./stages";
 
 /**
- * The DynamoDB tables of the selected design, one `sst.aws.Dynamo` per table definition, named by its logical
+ * The DynamoDB tables of the stage's design, one `sst.aws.Dynamo` per table definition, named by its logical
  * id (`Table` for the single-table design, so the Lambda reads `Resource.Table.name`). Keys and indexes come
- * from the core's definitions through `sstDynamoArgs`: nothing about the layout is written here.
- * `sst.aws.Dynamo` bills on demand and turns point-in-time recovery on by itself.
+ * from the core's definitions through `sstDynamoArgs`: nothing about the layout is written here. Nothing else
+ * (dev or deploy, local or cloud database) changes them. `sst.aws.Dynamo` bills on demand and turns
+ * point-in-time recovery on by itself.
  */
-export function createStorage() {
-  const design = parseTableDesign(process.env.TABLE_DESIGN);
-  const production = $app.stage === "production";
+export function createStorage(design: TableDesign) {
+  const production = $app.stage === PRODUCTION_STAGE;
   const tables: Record<string, sst.aws.Dynamo> = {};
   for (const definition of tableDefinitions(design)) {
     tables[definition.id] = new sst.aws.Dynamo(definition.id, {

@@ -1,7 +1,9 @@
 /**
  * Evaluates sst.config.ts without SST: SST's globals are replaced by recorders, `app()` and `run()` are called
  * per stage and per table design, and the recorded component arguments are checked against the core's table
- * definitions and the deployment rules. (Option names and types are checked by `pnpm typecheck:infra`.)
+ * definitions and the deployment rules. (Option names and types are checked by `pnpm typecheck:infra`; the
+ * same config under SST's real components: sst-pulumi-mocks.test.ts.) Each stage has its design written in
+ * stacks/stages.ts: a personal stage per design (`alice`, `alice-multi`), and production (single).
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -9,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { sstDynamoArgs, TABLE_DESIGNS, tableDefinitions } from "@tablelab/core/table";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveHandler } from "../../stacks/lambda-package.js";
+import { tableDesignOfStage } from "../../stacks/stages.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -69,21 +72,21 @@ beforeAll(async () => {
   config = (await import(pathToFileURL(resolve(root, "sst.config.ts")).href)).default;
 });
 
-/** Runs the config as SST would for a stage: app() first, then run() with `$app` set from its answer. */
+/** A personal stage of the design: `alice` runs the single-table design, `alice-multi` the other. */
+const personalStage = (design: string) => (design === "multi" ? "alice-multi" : "alice");
+
+/**
+ * Runs the config as SST would for a stage: app() first, then run() with `$app` set from its answer. The
+ * stage's design comes from the config; `design` is checked against it, not handed to the config.
+ */
 async function evaluate(stage: string, design: string) {
+  expect(tableDesignOfStage(stage), `the design of stage ${stage}`).toBe(design);
   created = [];
   routes = [];
   const app = await config.app({ stage });
   globals.$app = { name: app.name, stage, removal: app.removal, protect: app.protect ?? false };
-  const previous = process.env.TABLE_DESIGN;
-  process.env.TABLE_DESIGN = design;
-  try {
-    const outputs = await config.run();
-    return { app, outputs, created, routes };
-  } finally {
-    if (previous === undefined) delete process.env.TABLE_DESIGN;
-    else process.env.TABLE_DESIGN = previous;
-  }
+  const outputs = await config.run();
+  return { app, outputs, created, routes };
 }
 
 function only(list: Recorded[], type: string): Recorded {
@@ -112,10 +115,11 @@ describe("app()", () => {
   });
 });
 
-describe.each(TABLE_DESIGNS)("run() with TABLE_DESIGN=%s", (design) => {
+describe.each(TABLE_DESIGNS)("run() for a stage of the %s design", (design) => {
   const definitions = tableDefinitions(design);
+  const alice = personalStage(design);
 
-  it.each(["alice", "production"])(
+  it.each([alice, ...(design === "single" ? ["production"] : [])])(
     "creates one Dynamo per table definition, from sstDynamoArgs (%s)",
     async (stage) => {
       const { created } = await evaluate(stage, design);
@@ -130,7 +134,7 @@ describe.each(TABLE_DESIGNS)("run() with TABLE_DESIGN=%s", (design) => {
   );
 
   it("puts the whole app in one arm64 nodejs24.x Lambda linked to every table and the secret", async () => {
-    const { created } = await evaluate("alice", design);
+    const { created } = await evaluate(alice, design);
     const fn = only(created, "sst.aws.Function");
     const secret = only(created, "sst.Secret");
     expect(secret.name).toBe("JwtSecret");
@@ -154,13 +158,8 @@ describe.each(TABLE_DESIGNS)("run() with TABLE_DESIGN=%s", (design) => {
     });
   });
 
-  it("turns the database metrics headers off in production", async () => {
-    const { created } = await evaluate("production", design);
-    expect(only(created, "sst.aws.Function").args.environment).toMatchObject({ DB_METRICS: "0", TABLE_DESIGN: design });
-  });
-
   it("routes every request to the function through an HTTP API with throttling, access logs and no gateway CORS", async () => {
-    const { created, routes } = await evaluate("alice", design);
+    const { created, routes } = await evaluate(alice, design);
     const fn = only(created, "sst.aws.Function");
     const api = only(created, "sst.aws.ApiGatewayV2");
     expect(routes).toEqual([{ path: "$default", handler: fn.instance.arn }]);
@@ -176,10 +175,16 @@ describe.each(TABLE_DESIGNS)("run() with TABLE_DESIGN=%s", (design) => {
   });
 
   it("outputs the API URL and every table name", async () => {
-    const { outputs, created } = await evaluate("alice", design);
+    const { outputs, created } = await evaluate(alice, design);
     expect(outputs.api).toBe(only(created, "sst.aws.ApiGatewayV2").instance.url);
     for (const definition of definitions) expect(outputs[`table${definition.id}`]).toBe(`<${definition.id}.name>`);
   });
+});
+
+// Production runs the single-table design only (stacks/stages.ts).
+it("turns the database metrics headers off in production", async () => {
+  const { created } = await evaluate("production", "single");
+  expect(only(created, "sst.aws.Function").args.environment).toMatchObject({ DB_METRICS: "0", TABLE_DESIGN: "single" });
 });
 
 // The one check that needs the API's Lambda entry point (packages/api/src/lambda.ts, written in the API work).
