@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
-import { expectError, useTestApp } from "../support/http.js";
+import { expectError, uniqueEmail, useTestApp } from "../support/http.js";
 
 interface Operation {
   operationId?: string;
@@ -392,6 +392,20 @@ describe.each(DESIGNS)("GET /openapi.json (%s design)", (design) => {
       }
     }
     expect(document.paths["/users"].post.responses["409"].description).toContain("`request_in_progress`");
+  });
+
+  it("documents the marker of a replayed idempotent POST (the harness checks the replay's headers)", async () => {
+    const key = `replay-${Date.now()}`;
+    const call = { json: { name: "Replay", email: uniqueEmail("replay") }, headers: { "Idempotency-Key": key } };
+    const first = await t().post("/users", call);
+    const replay = await t().post("/users", call);
+    expect([first.status, replay.status]).toEqual([201, 201]);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(first.body);
+    for (const path of ["/users", "/events", "/events/{eventId}/registrations"]) {
+      const created = (await t().get("/openapi.json")).body.paths[path].post.responses["201"];
+      expect(created.headers, path).toHaveProperty("Idempotent-Replayed");
+    }
   });
 
   it("serves every asset the docs page loads, with a documented name and media type", async () => {

@@ -155,3 +155,13 @@ export const IDEMPOTENCY_KEY_PARAMETER = {
     "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
     "caller: 422 idempotency_mismatch.",
 } as const;
+
+export const IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+/** On the success response of the idempotent POSTs: marks a replay of the first response. */
+export const IDEMPOTENT_REPLAYED_HEADER = {
+  [IDEMPOTENT_REPLAYED]: {
+    required: false,
+    schema: { type: "string" as const, enum: ["true"] },
+    description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key",
+  },
+};

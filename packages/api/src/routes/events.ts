@@ -13,6 +13,7 @@ import {
   EventsQuery,
   EventWithAttendees,
   IDEMPOTENCY_KEY_PARAMETER,
+  IDEMPOTENT_REPLAYED_HEADER,
   IF_MATCH_PARAMETER,
   NO_FIELDS_DESCRIPTION,
   NO_FIELDS_REQUEST_BODY,
@@ -48,7 +49,7 @@ const createEvent = createRoute({
   responses: {
     201: {
       description: "the event",
-      headers: { ...etagHeader, Location: { schema: { type: "string" } } },
+      headers: { ...etagHeader, Location: { schema: { type: "string" } }, ...IDEMPOTENT_REPLAYED_HEADER },
       content: { "application/json": { schema: EventSchema } },
     },
     ...errorResponses(

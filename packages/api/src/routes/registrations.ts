@@ -6,6 +6,7 @@ import { errorResponses } from "../http/responses.js";
 import {
   EventIdParam,
   IDEMPOTENCY_KEY_PARAMETER,
+  IDEMPOTENT_REPLAYED_HEADER,
   NO_FIELDS_DESCRIPTION,
   NO_FIELDS_REQUEST_BODY,
   PageQuery,
@@ -42,7 +43,7 @@ const register = createRoute({
   responses: {
     201: {
       description: "the registration",
-      headers: { Location: { schema: { type: "string" } } },
+      headers: { Location: { schema: { type: "string" } }, ...IDEMPOTENT_REPLAYED_HEADER },
       content: { "application/json": { schema: RegistrationSchema } },
     },
     ...errorResponses(

@@ -8,6 +8,7 @@ import {
   CreateUserBody,
   EventPage,
   IDEMPOTENCY_KEY_PARAMETER,
+  IDEMPOTENT_REPLAYED_HEADER,
   PageQuery,
   RegistrationPage,
   SignUpResponse,
@@ -41,6 +42,7 @@ const signUp = createRoute({
   responses: {
     201: {
       description: "the new user and a bearer token",
+      headers: IDEMPOTENT_REPLAYED_HEADER,
       content: { "application/json": { schema: SignUpResponse } },
     },
     ...errorResponses(
