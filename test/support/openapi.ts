@@ -54,10 +54,11 @@ const UNDOCUMENTED_HEADERS = new Set([
 
 const REF_PREFIX = "#/components/schemas/";
 
-/** Schemas refer to `#/components/schemas/X`; compiled on their own they find them under `$defs`. */
-function withDefinitions(schema: Json, definitions: Json): Json {
-  const rewrite = (value: Json) => JSON.parse(JSON.stringify(value ?? {}).replaceAll(`"${REF_PREFIX}`, '"#/$defs/'));
-  return { ...rewrite(schema), $defs: rewrite(definitions) };
+const DEFINITIONS_ID = "urn:tablelab:openapi-components";
+
+/** Schemas refer to `#/components/schemas/X`; compiled on their own they find them in the shared definitions. */
+function toDefinitionRefs(value: Json): Json {
+  return JSON.parse(JSON.stringify(value ?? {}).replaceAll(`"${REF_PREFIX}`, `"${DEFINITIONS_ID}#/$defs/`));
 }
 
 function resolve(document: Json, value: Json): Json {
@@ -70,18 +71,31 @@ function resolve(document: Json, value: Json): Json {
   return target;
 }
 
+/** One validator per distinct document and process: every app of a test file serves the same one. */
+const validators = new Map<string, ResponseValidator>();
+
 export function createResponseValidator(document: Json): ResponseValidator {
+  const key = JSON.stringify(document);
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = buildValidator(document);
+    validators.set(key, validator);
+  }
+  return validator;
+}
+
+function buildValidator(document: Json): ResponseValidator {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   // RFC 6531 addresses (Unicode allowed); ajv-formats has only the ASCII `email`. Deliberately loose and
   // independent of the server's own rule: one @, no whitespace, a dotted domain.
   ajv.addFormat("idn-email", /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u);
-  const definitions = document.components?.schemas ?? {};
+  ajv.addSchema({ $id: DEFINITIONS_ID, $defs: toDefinitionRefs(document.components?.schemas) });
   const compiled = new Map<string, ValidateFunction>();
   const validatorFor = (key: string, schema: Json) => {
     let validate = compiled.get(key);
     if (!validate) {
-      validate = ajv.compile(withDefinitions(schema, definitions));
+      validate = ajv.compile(toDefinitionRefs(schema));
       compiled.set(key, validate);
     }
     return validate;
