@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
-import { expectError, useTestApp } from "../support/http.js";
+import { expectError, uniqueEmail, useTestApp } from "../support/http.js";
 
 interface Operation {
-  parameters?: Array<{ name: string; in: string; required?: boolean }>;
+  operationId?: string;
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: { enum?: string[] } }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: unknown }> };
   responses: Record<
     string,
-    { description: string; headers?: Record<string, unknown>; content?: Record<string, unknown> }
+    { description: string; headers?: Record<string, { required?: boolean }>; content?: Record<string, unknown> }
   >;
   security?: unknown[];
 }
@@ -26,6 +27,7 @@ const ROUTES: Array<{
   { method: "get", path: "/health", success: "200", errors: [] },
   { method: "get", path: "/openapi.json", success: "200", errors: [] },
   { method: "get", path: "/docs", success: "200", errors: [] },
+  { method: "get", path: "/docs/{asset}", success: "200", errors: ["not_found"] },
   {
     method: "post",
     path: "/users",
@@ -124,6 +126,7 @@ const ROUTES: Array<{
   {
     method: "delete",
     path: "/events/{eventId}",
+    body: "optional",
     auth: true,
     success: "204",
     errors: [
@@ -164,6 +167,7 @@ const ROUTES: Array<{
   {
     method: "delete",
     path: "/events/{eventId}/registrations/{userId}",
+    body: "optional",
     auth: true,
     success: "204",
     errors: [
@@ -216,6 +220,7 @@ describe.each(DESIGNS)("GET /openapi.json (%s design)", (design) => {
       const label = `${route.method.toUpperCase()} ${route.path}`;
       const operation = document.paths[route.path][route.method] as Operation;
       const parameters = operation.parameters ?? [];
+      expect(operation.operationId, `${label}: operationId`).toMatch(/^[a-z][A-Za-z]+$/);
       for (const name of route.path.match(/(?<=\{)\w+(?=\})/g) ?? []) {
         expect(parameters, `${label}: path parameter ${name}`).toContainEqual(
           expect.objectContaining({ name, in: "path", required: true }),
@@ -234,7 +239,10 @@ describe.each(DESIGNS)("GET /openapi.json (%s design)", (design) => {
         expect(operation.requestBody, `${label}: no request body`).toBeUndefined();
       }
 
-      if (route.auth) expect(operation.security, `${label}: security`).toEqual([{ bearerAuth: [] }]);
+      // A public route still takes a token (it must be valid, and may change the answer): optional, not absent.
+      expect(operation.security, `${label}: security`).toEqual(
+        route.auth ? [{ bearerAuth: [] }] : [{}, { bearerAuth: [] }],
+      );
       expect(operation.responses[route.success], `${label}: ${route.success}`).toBeDefined();
       for (const code of route.errors) {
         const response = operation.responses[STATUS[code] as string];
@@ -243,7 +251,7 @@ describe.each(DESIGNS)("GET /openapi.json (%s design)", (design) => {
           schema: { $ref: "#/components/schemas/Error" },
         });
       }
-      if (route.path !== "/docs" && route.path !== "/openapi.json" && route.path !== "/health") {
+      if (!["/docs", "/docs/{asset}", "/openapi.json", "/health"].includes(route.path)) {
         // Anything that reaches the database can be a 503 (with Retry-After) or a 500.
         expect(operation.responses["503"]?.headers, `${label}: Retry-After`).toHaveProperty("Retry-After");
         expect(operation.responses["500"], `${label}: 500`).toBeDefined();
@@ -301,6 +309,116 @@ describe.each(DESIGNS)("GET /openapi.json (%s design)", (design) => {
       minimum: 1,
       maximum: 100000,
     });
+  });
+
+  it("names its operations, servers and licence, as client generators expect", async () => {
+    const document = (await t().get("/openapi.json")).body;
+    const ids = Object.values(document.paths as Record<string, Record<string, Operation>>).flatMap((operations) =>
+      Object.values(operations).map((operation) => operation.operationId),
+    );
+    expect(ids.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
+    expect(new Set(ids).size, "operationIds are unique").toBe(ids.length);
+    expect(document.servers).toEqual([expect.objectContaining({ url: "/" })]);
+    expect(document.info.license).toMatchObject({ name: expect.any(String), identifier: expect.any(String) });
+  });
+
+  it("states what the server enforces: non-empty PATCH bodies, formats, bodies of the no-field routes", async () => {
+    const document = (await t().get("/openapi.json")).body;
+    const schema = (name: string) => document.components.schemas[name];
+    for (const input of ["UpdateUserInput", "UpdateEventInput"]) {
+      expect(schema(input).minProperties, `${input}: {} is a 400`).toBe(1);
+    }
+    // Email addresses may contain Unicode (RFC 6531): JSON Schema's idn-email, not the ASCII-only email.
+    for (const [name, property] of [
+      ["CreateUserInput", "email"],
+      ["UpdateUserInput", "email"],
+      ["User", "email"],
+    ] as const) {
+      expect(schema(name).properties[property].format, `${name}.${property}`).toBe("idn-email");
+    }
+    for (const name of ["CreateEventInput", "UpdateEventInput", "Event"]) {
+      expect(schema(name).properties.date.format, `${name}.date`).toBe("date");
+    }
+    expect(schema("Registration").properties.event.properties.date.format).toBe("date");
+    const listEvents = document.paths["/events"].get as Operation;
+    for (const name of ["from", "to"]) {
+      const parameter = listEvents.parameters?.find((candidate) => candidate.name === name) as { schema?: object };
+      expect(parameter.schema, `GET /events ${name}`).toMatchObject({ type: "string", format: "date" });
+    }
+    for (const [path, method] of [
+      ["/events/{eventId}", "delete"],
+      ["/events/{eventId}/registrations/{userId}", "delete"],
+      ["/events/{eventId}/registrations", "post"],
+    ] as const) {
+      const operation = document.paths[path][method] as Operation;
+      expect(operation.requestBody, `${method} ${path}: no body, or {}`).toEqual({
+        required: false,
+        content: { "application/json": { schema: { type: "object", properties: {}, additionalProperties: false } } },
+      });
+    }
+    // No keyword says "no other query parameters": each operation's 400 says it.
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.responses["400"]?.description, `${method} ${path}`).toMatch(/query parameter/);
+      }
+    }
+  });
+
+  it("documents the response headers where they are sent", async () => {
+    const document = (await t().get("/openapi.json")).body;
+    expect(document.components.headers["X-Request-Id"]).toMatchObject({ required: true });
+    for (const name of ["X-Db-Requests", "X-Db-Read-Units", "X-Db-Write-Units", "Server-Timing"]) {
+      // Sent only when database metrics are on (DB_METRICS), so documented but not required.
+      expect(document.components.headers[name], name).toMatchObject({ required: false });
+    }
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const label = `${method} ${path} ${status}`;
+          for (const name of [
+            "X-Request-Id",
+            "X-Db-Requests",
+            "X-Db-Read-Units",
+            "X-Db-Write-Units",
+            "Server-Timing",
+          ]) {
+            expect(response.headers?.[name], `${label}: ${name}`).toEqual({ $ref: `#/components/headers/${name}` });
+          }
+          if (status === "503") expect(response.headers?.["Retry-After"], label).toMatchObject({ required: true });
+          if (response.description.includes("`request_in_progress`")) {
+            expect(response.headers?.["Retry-After"], label).toMatchObject({ required: false });
+          }
+        }
+      }
+    }
+    expect(document.paths["/users"].post.responses["409"].description).toContain("`request_in_progress`");
+  });
+
+  it("documents the marker of a replayed idempotent POST (the harness checks the replay's headers)", async () => {
+    const key = `replay-${Date.now()}`;
+    const call = { json: { name: "Replay", email: uniqueEmail("replay") }, headers: { "Idempotency-Key": key } };
+    const first = await t().post("/users", call);
+    const replay = await t().post("/users", call);
+    expect([first.status, replay.status]).toEqual([201, 201]);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(first.body);
+    for (const path of ["/users", "/events", "/events/{eventId}/registrations"]) {
+      const created = (await t().get("/openapi.json")).body.paths[path].post.responses["201"];
+      expect(created.headers, path).toHaveProperty("Idempotent-Replayed");
+    }
+  });
+
+  it("serves every asset the docs page loads, with a documented name and media type", async () => {
+    const document = (await t().get("/openapi.json")).body;
+    const assets = (document.paths["/docs/{asset}"].get as Operation).parameters?.[0]?.schema?.enum ?? [];
+    const page = (await t().get("/docs")).text;
+    const loaded = [...page.matchAll(/(?:href|src)="\/docs\/([^"]+)"/g)].map((match) => match[1]);
+    expect(loaded.length).toBeGreaterThan(0);
+    expect([...assets].sort()).toEqual([...new Set(loaded)].sort());
+    for (const asset of assets) {
+      // The harness holds each reply to the document (status, media type, headers).
+      expect((await t().get(`/docs/${asset}`)).status, asset).toBe(200);
+    }
   });
 
   it("is served to anyone, but a bad token is still a 401", async () => {

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { type App, type AppDeps, createApp, idempotencyRunnerFor, mintToken } from "@tablelab/api";
+import { type App, type AppDeps, createApp, idempotencyRunnerFor, mintToken, silentLogger } from "@tablelab/api";
 import type { Event, Registration, Store, StoredUser, TableDesign } from "@tablelab/core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { countItems } from "./items.js";
+import { createResponseValidator, type ResponseValidator } from "./openapi.js";
 
 /**
  * HTTP test harness: the real app (`createApp`) over a real Store on the run's DynamoDB Local, driven through
@@ -64,7 +65,7 @@ const encoder = new TextEncoder();
 /** An app over any Store (e.g. one whose DynamoDB is unreachable), with a capturing logger. */
 export function httpClient(store: Store, options: AppOptions = {}): HttpClient {
   const logs: LogLine[] = [];
-  const app = createApp({
+  const deps: AppDeps = {
     store,
     jwtSecret: TEST_JWT_SECRET,
     dbMetrics: options.dbMetrics ?? true,
@@ -75,7 +76,19 @@ export function httpClient(store: Store, options: AppOptions = {}): HttpClient {
     },
     now: options.now ?? (() => new Date()),
     ...(options.idempotency && { idempotency: options.idempotency }),
-  });
+  };
+  const app = createApp(deps);
+  // Every response of every HTTP test is held to the served OpenAPI document, as a validating proxy would. The
+  // document comes from a twin app (same code and deps, silent), so fetching it leaves no trace in `logs`.
+  let validator: Promise<ResponseValidator> | undefined;
+  const documentValidator = () => {
+    validator ??= (async () => {
+      const response = await createApp({ ...deps, logger: silentLogger }).request("/openapi.json");
+      return createResponseValidator(await response.json());
+    })();
+    return validator;
+  };
+  documentValidator().catch(() => {}); // started now, awaited (and any failure reported) at the first request
 
   async function request(method: string, path: string, call: Call = {}): Promise<Reply> {
     const headers = new Headers(call.headers);
@@ -95,6 +108,8 @@ export function httpClient(store: Store, options: AppOptions = {}): HttpClient {
     }
     const response = await app.request(path, init);
     const text = await response.text();
+    const sent = { method, url: path, status: response.status, headers: response.headers, text };
+    expect((await documentValidator()).problems(sent), `${method} ${path} vs /openapi.json`).toEqual([]);
     let parsed: unknown;
     if (text.length > 0 && (response.headers.get("content-type") ?? "").includes("json")) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed, text };

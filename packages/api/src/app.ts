@@ -5,12 +5,15 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { errorResponse, toErrorResponse } from "./http/errors.js";
+import { BEARER_AUTH_SCHEME, buildDocument, REQUEST_ID_HEADER, TOKEN_OPTIONAL } from "./http/openapi.js";
 import { errorResponses } from "./http/responses.js";
+import { OpenApiDocument } from "./http/schemas.js";
 import { validationHook } from "./http/validation.js";
 import { authenticate } from "./middleware/auth.js";
 import { logRequests } from "./middleware/log.js";
 import { meterRequests } from "./middleware/metrics.js";
-import { docsRoutes } from "./routes/docs.js";
+import { noQuery } from "./middleware/query.js";
+import { docsRoutes, registerDocsPaths } from "./routes/docs.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { registrationRoutes } from "./routes/registrations.js";
@@ -18,35 +21,19 @@ import { userRoutes } from "./routes/users.js";
 
 export type { AppDeps } from "./http/env.js";
 
-const OPENAPI_INFO = {
-  openapi: "3.1.0",
-  info: {
-    title: "tablelab API",
-    version: "1.0.0",
-    description:
-      "Users, events and registrations over DynamoDB — the same contract on the single-table and the " +
-      "one-table-per-entity design. Errors are `{ error: { code, message, details? } }`.",
-  },
-};
-
 /**
  * Builds the whole HTTP API around injected dependencies. No environment reads and no module-level state:
  * the Node server, the Lambda handler and the tests all call this the same way.
  */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description: "HS256 token from POST /users (or `pnpm mint-token <userId>` locally); `exp` required",
-  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", BEARER_AUTH_SCHEME);
 
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     return next();
   });
-  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", requestId({ headerName: REQUEST_ID_HEADER }));
   app.use("*", logRequests());
   app.use("*", meterRequests());
   app.use("*", secureHeaders());
@@ -61,7 +48,7 @@ export function createApp(deps: AppDeps) {
           "ETag",
           "Location",
           "Retry-After",
-          "X-Request-Id",
+          REQUEST_ID_HEADER,
           "X-Db-Requests",
           "X-Db-Read-Units",
           "X-Db-Write-Units",
@@ -89,27 +76,27 @@ export function createApp(deps: AppDeps) {
     .route("/", docsRoutes);
 
   let document: unknown;
-  app.get("/openapi.json", authenticate({ required: false }), (c) => {
+  app.get("/openapi.json", authenticate({ required: false }), noQuery, (c) => {
     // Built on first request, not at start-up: a cold start that never serves the docs never pays for them.
-    document ??= app.getOpenAPI31Document(OPENAPI_INFO);
+    document ??= buildDocument(app);
     return c.json(document);
   });
-
-  for (const [path, summary, mediaType] of [
-    ["/openapi.json", "This OpenAPI 3.1 document", "application/json"],
-    ["/docs", "Interactive API docs (Swagger UI; assets served by the app itself, so it works offline)", "text/html"],
-  ] as const) {
-    app.openAPIRegistry.registerPath({
-      method: "get",
-      path,
-      tags: ["system"],
-      summary,
-      responses: {
-        200: { description: summary, content: { [mediaType]: { schema: { type: "string" } } } },
-        ...errorResponses("unauthorized"),
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/openapi.json",
+    operationId: "getOpenApiDocument",
+    tags: ["system"],
+    summary: "This OpenAPI 3.1 document",
+    security: TOKEN_OPTIONAL,
+    responses: {
+      200: {
+        description: "this OpenAPI 3.1 document, as JSON",
+        content: { "application/json": { schema: OpenApiDocument } },
       },
-    });
-  }
+      ...errorResponses("unauthorized"),
+    },
+  });
+  registerDocsPaths(app.openAPIRegistry);
 
   app.notFound((c) => errorResponse(c, "not_found", "no such route"));
   app.onError((error, c) =>

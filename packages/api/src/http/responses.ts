@@ -5,8 +5,18 @@ import { ErrorSchema } from "./schemas.js";
 
 type Responses = Parameters<typeof createRoute>[0]["responses"];
 
-const RETRY_AFTER = {
-  "Retry-After": { schema: { type: "integer" as const }, description: "seconds to wait before retrying" },
+/** Sent with every 503 and with a 409 `request_in_progress` (not with the other 409s: hence `required` varies). */
+const retryAfter = (required: boolean, when: string) => ({
+  "Retry-After": {
+    required,
+    schema: { type: "integer" as const, minimum: 0 },
+    description: `seconds to wait before retrying; ${when}`,
+  },
+});
+
+/** What a code's response says beyond its name: the conditions a client could not guess from the code alone. */
+const NOTES: Partial<Record<ErrorCode, string>> = {
+  validation_failed: "also for a query parameter or body field the operation does not list",
 };
 
 /** OpenAPI response entries for the error codes a route can answer with (plus the ones every route can). */
@@ -21,8 +31,13 @@ export function errorResponses(...codes: ErrorCode[]): Responses {
     [...byStatus].map(([status, statusCodes]) => [
       status,
       {
-        description: statusCodes.map((code) => `\`${code}\``).join(", "),
-        ...(statusCodes.includes("service_unavailable") && { headers: RETRY_AFTER }),
+        description: statusCodes
+          .map((code) => (NOTES[code] ? `\`${code}\` (${NOTES[code]})` : `\`${code}\``))
+          .join(", "),
+        ...(statusCodes.includes("service_unavailable") && { headers: retryAfter(true, "always sent") }),
+        ...(statusCodes.includes("request_in_progress") && {
+          headers: retryAfter(false, "sent with `request_in_progress` only"),
+        }),
         content: { "application/json": { schema: ErrorSchema } },
       },
     ]),

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import {
   CreateEventInput,
   CreateUserInput,
+  DATE_FORMAT,
   Event,
   isCalendarDate,
   LIMITS,
@@ -26,6 +27,18 @@ export const CreateEventBody = CreateEventInput.meta({ id: "CreateEventInput" })
 export const UpdateEventBody = UpdateEventInput.meta({ id: "UpdateEventInput" });
 /** Registering and deleting take no fields (the caller and the path say it all). An empty body or `{}` is accepted. */
 export const NoFieldsBody = z.strictObject({});
+export const NO_FIELDS_DESCRIPTION =
+  "Takes no fields: send no body, or `{}` as JSON (tolerated for clients that always send one). Any field is a " +
+  "400 `validation_failed`, malformed JSON a 400 `invalid_json`, another content type a 415.";
+/**
+ * NoFieldsBody as the routes document it: an optional JSON body with no properties. A plain JSON schema, so
+ * @hono/zod-openapi adds no validator of its own: the `noFields` middleware parses the body, because the
+ * validator for an optional body would skip a body sent without a content type instead of answering 415.
+ */
+export const NO_FIELDS_REQUEST_BODY = {
+  required: false,
+  content: { "application/json": { schema: { type: "object", properties: {}, additionalProperties: false } } },
+} as const;
 
 export const ErrorSchema = z
   .object({
@@ -49,7 +62,7 @@ const queryDate = (name: string, description: string) =>
     .string()
     .refine(isCalendarDate, "must be a real calendar date YYYY-MM-DD between 1970 and 9999")
     .optional()
-    .openapi({ param: { name, in: "query" }, description, example: "2026-06-15" });
+    .openapi({ param: { name, in: "query" }, description, example: "2026-06-15", ...DATE_FORMAT });
 
 export const UserIdParam = z.object({ userId: pathId("userId") });
 export const EventIdParam = z.object({ eventId: pathId("eventId") });
@@ -108,6 +121,14 @@ export const UserWithEvents = UserSchema.extend({ events: EventPage.optional() }
 export const EventWithAttendees = EventSchema.extend({ attendees: RegistrationPage.optional() }).meta({
   id: "EventWithAttendees",
 });
+/** The 200 of `GET /openapi.json`: an object (an OpenAPI 3.1 document), not a string. */
+export const OpenApiDocument = z
+  .looseObject({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.looseObject({})),
+  })
+  .meta({ id: "OpenApiDocument", description: "an OpenAPI 3.1 document" });
 export const SignUpResponse = z.object({ user: UserSchema, token: z.string() }).meta({ id: "SignUpResponse" });
 
 /**
@@ -134,3 +155,13 @@ export const IDEMPOTENCY_KEY_PARAMETER = {
     "first response without writing; while the first is in flight: 409 request_in_progress; another body or " +
     "caller: 422 idempotency_mismatch.",
 } as const;
+
+export const IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+/** On the success response of the idempotent POSTs: marks a replay of the first response. */
+export const IDEMPOTENT_REPLAYED_HEADER = {
+  [IDEMPOTENT_REPLAYED]: {
+    required: false,
+    schema: { type: "string" as const, enum: ["true"] },
+    description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key",
+  },
+};

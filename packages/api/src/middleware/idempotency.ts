@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
 import type { StoredResponse } from "../http/idempotency.js";
+import { IDEMPOTENT_REPLAYED } from "../http/schemas.js";
 
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,36}$/;
 /** Response headers a replay must carry again (the body and status are stored too). */
@@ -76,8 +78,9 @@ export const idempotent: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw error;
   }
   if (c.finalized) return; // this request ran the handler: its own response stands
-  c.res = new Response(stored.body, {
-    status: stored.status,
-    headers: { ...stored.headers, "Idempotent-Replayed": "true" },
+  // Through c.body, not `new Response`: the headers middleware set before this point (X-Request-Id) stay on it.
+  return c.body(stored.body, stored.status as ContentfulStatusCode, {
+    ...stored.headers,
+    [IDEMPOTENT_REPLAYED]: "true",
   });
 };

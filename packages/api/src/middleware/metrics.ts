@@ -2,6 +2,30 @@ import { Meter, runMetered } from "@tablelab/core";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.js";
 
+/** The response headers set below, as OpenAPI header objects (sent only when metrics are on, hence optional). */
+export const DB_METRIC_HEADERS = {
+  "X-Db-Requests": {
+    required: false,
+    description: "DynamoDB calls made for this request (when database metrics are on: DB_METRICS)",
+    schema: { type: "integer", minimum: 0 },
+  },
+  "X-Db-Read-Units": {
+    required: false,
+    description: "read capacity units consumed, as DynamoDB reported them (when database metrics are on)",
+    schema: { type: "number", minimum: 0 },
+  },
+  "X-Db-Write-Units": {
+    required: false,
+    description: "write capacity units consumed, as DynamoDB reported them (when database metrics are on)",
+    schema: { type: "number", minimum: 0 },
+  },
+  "Server-Timing": {
+    required: false,
+    description: "includes `db;dur=<milliseconds>`, time spent in DynamoDB calls (when database metrics are on)",
+    schema: { type: "string" },
+  },
+} as const;
+
 /**
  * Meters every DynamoDB call made while handling the request (the core's meter sits on the client) and, when
  * metrics are on, reports them: X-Db-Requests, X-Db-Read-Units, X-Db-Write-Units and Server-Timing `db`.

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { addDays, daysBetween, LIMITS, today } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
+import { TOKEN_OPTIONAL, TOKEN_REQUIRED } from "../http/openapi.js";
 import { errorResponses, etag, expectedVersion } from "../http/responses.js";
 import {
   CreateEventBody,
@@ -12,7 +13,10 @@ import {
   EventsQuery,
   EventWithAttendees,
   IDEMPOTENCY_KEY_PARAMETER,
+  IDEMPOTENT_REPLAYED_HEADER,
   IF_MATCH_PARAMETER,
+  NO_FIELDS_DESCRIPTION,
+  NO_FIELDS_REQUEST_BODY,
   UpdateEventBody,
 } from "../http/schemas.js";
 import { validationHook } from "../http/validation.js";
@@ -20,25 +24,32 @@ import { authenticate } from "../middleware/auth.js";
 import { limitBody, noFields, requireJson } from "../middleware/body.js";
 import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
+import { noQuery } from "../middleware/query.js";
 
-const bearer = [{ bearerAuth: [] }];
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const etagHeader = { ETag: { schema: { type: "string" as const }, description: "the event's version, quoted" } };
 
 const createEvent = createRoute({
   method: "post",
   path: "/events",
+  operationId: "createEvent",
   tags: ["events"],
   summary: "Create an event (AP5); the caller becomes its organizer",
   description: "Accepts an `Idempotency-Key` header.",
-  security: bearer,
-  middleware: [authenticate({ required: true, userMustExist: true }), limitBody, requireJson(), idempotent] as const,
+  security: TOKEN_REQUIRED,
+  middleware: [
+    authenticate({ required: true, userMustExist: true }),
+    limitBody,
+    requireJson(),
+    noQuery,
+    idempotent,
+  ] as const,
   parameters: [IDEMPOTENCY_KEY_PARAMETER],
   request: { body: json(CreateEventBody) },
   responses: {
     201: {
       description: "the event",
-      headers: { ...etagHeader, Location: { schema: { type: "string" } } },
+      headers: { ...etagHeader, Location: { schema: { type: "string" } }, ...IDEMPOTENT_REPLAYED_HEADER },
       content: { "application/json": { schema: EventSchema } },
     },
     ...errorResponses(
@@ -55,8 +66,10 @@ const createEvent = createRoute({
 const listEvents = createRoute({
   method: "get",
   path: "/events",
+  operationId: "listEvents",
   tags: ["events"],
   summary: "Events between two dates, by date then eventId (AP7)",
+  security: TOKEN_OPTIONAL,
   middleware: [authenticate({ required: false })] as const,
   request: { query: EventsQuery },
   responses: {
@@ -68,8 +81,10 @@ const listEvents = createRoute({
 const getEvent = createRoute({
   method: "get",
   path: "/events/{eventId}",
+  operationId: "getEvent",
   tags: ["events"],
   summary: "Get an event (AP6), optionally with the first page of its registrations (AP15)",
+  security: TOKEN_OPTIONAL,
   middleware: [validatePathIds, authenticate({ required: false })] as const,
   request: { params: EventIdParam, query: EventQuery },
   responses: {
@@ -85,14 +100,16 @@ const getEvent = createRoute({
 const updateEvent = createRoute({
   method: "patch",
   path: "/events/{eventId}",
+  operationId: "updateEvent",
   tags: ["events"],
   summary: "Change an event (AP10; organizer only; honours If-Match)",
-  security: bearer,
+  security: TOKEN_REQUIRED,
   middleware: [
     validatePathIds,
     authenticate({ required: true, userMustExist: true }),
     limitBody,
     requireJson(),
+    noQuery,
   ] as const,
   parameters: [IF_MATCH_PARAMETER],
   request: { params: EventIdParam, body: json(UpdateEventBody) },
@@ -118,17 +135,20 @@ const updateEvent = createRoute({
 const deleteEvent = createRoute({
   method: "delete",
   path: "/events/{eventId}",
+  operationId: "deleteEvent",
   tags: ["events"],
   summary: "Delete an event and all its registrations (AP11; organizer only)",
-  security: bearer,
+  description: NO_FIELDS_DESCRIPTION,
+  security: TOKEN_REQUIRED,
   middleware: [
     validatePathIds,
     authenticate({ required: true, userMustExist: true }),
     limitBody,
     requireJson({ optional: true }),
     noFields,
+    noQuery,
   ] as const,
-  request: { params: EventIdParam },
+  request: { params: EventIdParam, body: NO_FIELDS_REQUEST_BODY },
   responses: {
     204: { description: "deleted" },
     ...errorResponses(

@@ -1,10 +1,14 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { LIMITS } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
+import { TOKEN_OPTIONAL, TOKEN_REQUIRED } from "../http/openapi.js";
 import { errorResponses } from "../http/responses.js";
 import {
   EventIdParam,
   IDEMPOTENCY_KEY_PARAMETER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  NO_FIELDS_DESCRIPTION,
+  NO_FIELDS_REQUEST_BODY,
   PageQuery,
   RegistrationPage,
   RegistrationParams,
@@ -15,38 +19,31 @@ import { authenticate } from "../middleware/auth.js";
 import { limitBody, noFields, requireJson } from "../middleware/body.js";
 import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
-
-const bearer = [{ bearerAuth: [] }];
+import { noQuery } from "../middleware/query.js";
 
 const register = createRoute({
   method: "post",
   path: "/events/{eventId}/registrations",
+  operationId: "register",
   tags: ["registrations"],
   summary: "Register yourself for an event (AP12); never oversells",
-  description: "No body is needed (an empty body or `{}`). Accepts an `Idempotency-Key` header.",
-  security: bearer,
+  description: `${NO_FIELDS_DESCRIPTION} Accepts an \`Idempotency-Key\` header.`,
+  security: TOKEN_REQUIRED,
   middleware: [
     validatePathIds,
     authenticate({ required: true, userMustExist: true }),
     limitBody,
     requireJson({ optional: true }),
     noFields,
+    noQuery,
     idempotent,
   ] as const,
   parameters: [IDEMPOTENCY_KEY_PARAMETER],
-  request: {
-    params: EventIdParam,
-    // A plain JSON schema, not zod: documented only. `noFields` parses the body, because the validator for
-    // an optional body would skip a body sent without a content type instead of a 415.
-    body: {
-      required: false,
-      content: { "application/json": { schema: { type: "object", properties: {}, additionalProperties: false } } },
-    },
-  },
+  request: { params: EventIdParam, body: NO_FIELDS_REQUEST_BODY },
   responses: {
     201: {
       description: "the registration",
-      headers: { Location: { schema: { type: "string" } } },
+      headers: { Location: { schema: { type: "string" } }, ...IDEMPOTENT_REPLAYED_HEADER },
       content: { "application/json": { schema: RegistrationSchema } },
     },
     ...errorResponses(
@@ -66,8 +63,10 @@ const register = createRoute({
 const listRegistrations = createRoute({
   method: "get",
   path: "/events/{eventId}/registrations",
+  operationId: "listRegistrations",
   tags: ["registrations"],
   summary: "An event's registrations with attendee names, by userId (AP14)",
+  security: TOKEN_OPTIONAL,
   middleware: [validatePathIds, authenticate({ required: false })] as const,
   request: { params: EventIdParam, query: PageQuery },
   responses: {
@@ -79,17 +78,20 @@ const listRegistrations = createRoute({
 const cancel = createRoute({
   method: "delete",
   path: "/events/{eventId}/registrations/{userId}",
+  operationId: "cancelRegistration",
   tags: ["registrations"],
   summary: "Cancel a registration (AP13; the attendee or the organizer); frees the seat",
-  security: bearer,
+  description: NO_FIELDS_DESCRIPTION,
+  security: TOKEN_REQUIRED,
   middleware: [
     validatePathIds,
     authenticate({ required: true, userMustExist: true }),
     limitBody,
     requireJson({ optional: true }),
     noFields,
+    noQuery,
   ] as const,
-  request: { params: RegistrationParams },
+  request: { params: RegistrationParams, body: NO_FIELDS_REQUEST_BODY },
   responses: {
     204: { description: "cancelled" },
     ...errorResponses(

@@ -2,11 +2,13 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { LIMITS } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
+import { TOKEN_OPTIONAL, TOKEN_REQUIRED } from "../http/openapi.js";
 import { errorResponses, userView } from "../http/responses.js";
 import {
   CreateUserBody,
   EventPage,
   IDEMPOTENCY_KEY_PARAMETER,
+  IDEMPOTENT_REPLAYED_HEADER,
   PageQuery,
   RegistrationPage,
   SignUpResponse,
@@ -21,23 +23,26 @@ import { authenticate, mintToken } from "../middleware/auth.js";
 import { limitBody, requireJson } from "../middleware/body.js";
 import { idempotent } from "../middleware/idempotency.js";
 import { validatePathIds } from "../middleware/path-ids.js";
+import { noQuery } from "../middleware/query.js";
 
-const bearer = [{ bearerAuth: [] }];
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 
 const signUp = createRoute({
   method: "post",
   path: "/users",
+  operationId: "signUp",
   tags: ["users"],
   summary: "Sign up (AP3)",
   description: "Creates a user and returns a token for it. Accepts an `Idempotency-Key` header.",
   // No token is needed, but one that is sent must be valid (api.md: a 401 on any route).
-  middleware: [authenticate({ required: false }), limitBody, requireJson(), idempotent] as const,
+  security: TOKEN_OPTIONAL,
+  middleware: [authenticate({ required: false }), limitBody, requireJson(), noQuery, idempotent] as const,
   parameters: [IDEMPOTENCY_KEY_PARAMETER],
   request: { body: json(CreateUserBody) },
   responses: {
     201: {
       description: "the new user and a bearer token",
+      headers: IDEMPOTENT_REPLAYED_HEADER,
       content: { "application/json": { schema: SignUpResponse } },
     },
     ...errorResponses(
@@ -55,8 +60,11 @@ const signUp = createRoute({
 const getUser = createRoute({
   method: "get",
   path: "/users/{userId}",
+  operationId: "getUser",
   tags: ["users"],
   summary: "Get a user (AP1), optionally with the first page of the events they organize (AP9)",
+  description: "`email` is included only when the caller's token is this user's: a token changes the answer.",
+  security: TOKEN_OPTIONAL,
   middleware: [validatePathIds, authenticate({ required: false })] as const,
   request: { params: UserIdParam, query: UserQuery },
   responses: {
@@ -68,14 +76,16 @@ const getUser = createRoute({
 const updateUser = createRoute({
   method: "patch",
   path: "/users/{userId}",
+  operationId: "updateUser",
   tags: ["users"],
   summary: "Change your name or email (AP4)",
-  security: bearer,
+  security: TOKEN_REQUIRED,
   middleware: [
     validatePathIds,
     authenticate({ required: true, userMustExist: true }),
     limitBody,
     requireJson(),
+    noQuery,
   ] as const,
   request: { params: UserIdParam, body: json(UpdateUserBody) },
   responses: {
@@ -95,7 +105,9 @@ const updateUser = createRoute({
 const listOrganized = createRoute({
   method: "get",
   path: "/users/{userId}/events",
+  operationId: "listUserEvents",
   tags: ["users"],
+  security: TOKEN_OPTIONAL,
   summary: "Events the user organizes, by date (AP8)",
   middleware: [validatePathIds, authenticate({ required: false })] as const,
   request: { params: UserIdParam, query: PageQuery },
@@ -108,9 +120,10 @@ const listOrganized = createRoute({
 const listUserRegistrations = createRoute({
   method: "get",
   path: "/users/{userId}/registrations",
+  operationId: "listUserRegistrations",
   tags: ["users"],
   summary: "Events you are registered for, by date (AP16; self only)",
-  security: bearer,
+  security: TOKEN_REQUIRED,
   middleware: [validatePathIds, authenticate({ required: true })] as const,
   request: { params: UserIdParam, query: PageQuery },
   responses: {

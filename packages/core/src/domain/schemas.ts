@@ -40,9 +40,16 @@ export function normalizeEmail(raw: string): string {
   return raw.trim().normalize("NFC").toLowerCase();
 }
 
+/**
+ * JSON Schema's name for an RFC 6531 address (Unicode allowed): what documents (OpenAPI) say the server accepts.
+ * Plain `email` (RFC 5321, ASCII) would tell a validating client to refuse addresses the server takes.
+ */
+export const EMAIL_FORMAT = { format: "idn-email" } as const;
+
 export const Email = text(3, LIMITS.email)
   .transform(normalizeEmail)
-  .pipe(z.string().max(LIMITS.email).regex(EMAIL_PATTERN, "must be a valid email address"));
+  .pipe(z.string().max(LIMITS.email).regex(EMAIL_PATTERN, "must be a valid email address"))
+  .meta(EMAIL_FORMAT);
 
 export function isCalendarDate(value: string): boolean {
   if (!DATE_PATTERN.test(value)) return false;
@@ -52,9 +59,13 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** JSON Schema's `date` (RFC 3339 full-date) is what `isCalendarDate` checks, within 1970–9999. */
+export const DATE_FORMAT = { format: "date" } as const;
+
 export const CalendarDate = z
   .string()
-  .refine(isCalendarDate, "must be a real calendar date YYYY-MM-DD between 1970 and 9999");
+  .refine(isCalendarDate, "must be a real calendar date YYYY-MM-DD between 1970 and 9999")
+  .meta(DATE_FORMAT);
 
 export const Capacity = z.number().int().min(1).max(LIMITS.capacity);
 
@@ -69,7 +80,7 @@ const Timestamp = z.iso.datetime({ precision: 3 });
 export const User = z.object({
   userId: Ulid,
   name: z.string(),
-  email: z.string().optional(),
+  email: z.string().meta(EMAIL_FORMAT).optional(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -83,7 +94,7 @@ export const Event = z.object({
   name: z.string(),
   description: z.string().optional(),
   venue: z.string().optional(),
-  date: z.string(),
+  date: z.string().meta(DATE_FORMAT),
   capacity: z.number().int(),
   registeredCount: z.number().int(),
   version: z.number().int(),
@@ -97,7 +108,7 @@ export const Registration = z.object({
   userId: Ulid,
   registeredAt: Timestamp,
   user: z.object({ name: z.string() }),
-  event: z.object({ name: z.string(), date: z.string(), venue: z.string().optional() }),
+  event: z.object({ name: z.string(), date: z.string().meta(DATE_FORMAT), venue: z.string().optional() }),
 });
 export type Registration = z.infer<typeof Registration>;
 
@@ -108,10 +119,13 @@ export type CreateUserInput = z.infer<typeof CreateUserInput>;
 
 const atLeastOneField = (value: object) => Object.keys(value).length > 0;
 const NON_EMPTY_PATCH = "the body must change at least one field";
+/** What `atLeastOneField` checks, as JSON Schema states it (a refinement alone would not show in a document). */
+const NON_EMPTY = { minProperties: 1 } as const;
 
 export const UpdateUserInput = z
   .strictObject({ email: Email.optional(), name: UserName.optional() })
-  .refine(atLeastOneField, NON_EMPTY_PATCH);
+  .refine(atLeastOneField, NON_EMPTY_PATCH)
+  .meta(NON_EMPTY);
 export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
 
 export const CreateEventInput = z.strictObject({
@@ -131,7 +145,8 @@ export const UpdateEventInput = z
     date: CalendarDate.optional(),
     capacity: Capacity.optional(),
   })
-  .refine(atLeastOneField, NON_EMPTY_PATCH);
+  .refine(atLeastOneField, NON_EMPTY_PATCH)
+  .meta(NON_EMPTY);
 export type UpdateEventInput = z.infer<typeof UpdateEventInput>;
 
 /** Server-owned attributes: a body naming any of them is refused, so a client can never set them. */
