@@ -264,17 +264,17 @@ export class SingleTableStore implements Store {
     const start = page.cursor
       ? decodeBucketPosition(this.#cursors, list, page.cursor, months, isElectroCursor)
       : { bucket: months[0] as string, after: null };
-    const byMonth = this.#model.event;
+    const events = this.#model.event;
     const source: BucketSource<Parameters<typeof toEvent>[0], string> = {
       query: async (month, after, limit) => {
-        const result = await byMonth.query
+        const result = await events.query
           .byMonth({ month })
           .between({ date: range.from }, { date: range.to, eventId: AFTER_EVERY_ULID })
           .go({ ...GO, limit, cursor: after });
         return { items: result.data, next: result.cursor };
       },
       positionAfter: (month, event) =>
-        createConversions(byMonth).byAccessPattern.byMonth.fromComposite.toCursor({
+        createConversions(events).byAccessPattern.byMonth.fromComposite.toCursor({
           month,
           date: event.date,
           eventId: event.eventId,
