@@ -53,10 +53,10 @@ describe.each(DESIGNS)("pagination over HTTP (%s design)", (design) => {
         const { items } = await followPages<Event>(t(), `/events?limit=${limit}`);
         expect(items, `limit=${limit}`).toEqual(expected);
       }
-      // A page may stop at a month's end (fewer than `limit` items) while the cursor is not null.
-      const first = await t().get("/events");
+      // A page fills across the month's end: only the last page holds fewer than `limit` items.
+      const first = await t().get("/events?limit=5");
       expect(first.status).toBe(200);
-      expect(expected.slice(0, first.body.items.length)).toEqual(first.body.items);
+      expect(first.body.items).toEqual(expected.slice(0, 5));
     });
 
     it("explicit from/to (inclusive), across an empty month; from alone means from … from + 30", async () => {
@@ -68,6 +68,19 @@ describe.each(DESIGNS)("pagination over HTTP (%s design)", (design) => {
       expect(ids(fromOnly.items)).toEqual(ids(events.filter((e) => e.date >= "2034-05-19" && e.date <= "2034-06-18")));
       const empty = await followPages<Event>(t(), "/events?from=2034-07-01&to=2034-07-31");
       expect(empty.items).toEqual([]);
+    });
+
+    it("a sparse range: one event in a six-month range is on the first page, cursor null; X-Db-Requests per bucket", async () => {
+      const lone = await t().createEvent(organizer.token, { date: "2037-03-17" });
+      const reply = await t().get("/events?from=2037-01-01&to=2037-06-30");
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.body).toEqual({ items: [lone], cursor: null });
+      // One query per month bucket the page touched (README, AP7): January to June.
+      expect(reply.headers.get("x-db-requests")).toBe("6");
+      const empty = await t().get("/events?from=2037-07-01&to=2037-12-31&limit=1");
+      expect(empty.body).toEqual({ items: [], cursor: null });
+      expect(empty.headers.get("x-db-requests")).toBe("6");
+      await t().del(`/events/${lone.eventId}`, { token: organizer.token });
     });
 
     it("a range of exactly 365 days is fine; 366 days, to < from, or to before today without from → 400", async () => {

@@ -91,6 +91,8 @@ export async function collectPages<T>(
     const limit = limits[pages.length % limits.length] as number;
     const page = await fetchPage({ limit, cursor });
     expect(page.items.length).toBeLessThanOrEqual(limit);
+    // api.md: a page is empty only when it is the last — a client may stop at the first empty page.
+    if (page.items.length === 0) expect(page.cursor, `empty page ${pages.length + 1} with a cursor`).toBeNull();
     pages.push(page);
     items.push(...page.items);
     cursor = page.cursor ?? undefined;

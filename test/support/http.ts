@@ -212,6 +212,8 @@ export async function followPages<T>(
     expect(Object.keys(reply.body).sort()).toEqual(["cursor", "items"]);
     items.push(...(reply.body.items as T[]));
     cursor = reply.body.cursor;
+    // api.md: a page is empty only when it is the last — a client may stop at the first empty page.
+    if (reply.body.items.length === 0) expect(cursor, `${url}: an empty page with a cursor`).toBeNull();
     pages += 1;
     if (pages > 1000) throw new Error(`pagination of ${path} does not end`);
   } while (cursor);

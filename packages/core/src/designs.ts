@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { BucketQueries } from "./listing/buckets.js";
 import { MultiTableStore } from "./multi-table/store.js";
 import { SingleTableStore } from "./single-table/store.js";
 import type { Store, TableDesign } from "./store.js";
@@ -12,6 +13,8 @@ export interface StoreOptions {
   cursorSecret: string;
   now?: () => Date;
   newId?: () => string;
+  /** AP7's month buckets: queried one at a time (the default) or all at once; see listing/buckets.ts. */
+  bucketQueries?: BucketQueries;
 }
 
 function tableName(names: Record<string, string>, id: string): string {

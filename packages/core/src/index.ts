@@ -2,6 +2,7 @@ export * from "./cursor.js";
 export * from "./designs.js";
 export * from "./domain/index.js";
 export * from "./dynamo/index.js";
+export { type BucketQueries, DEFAULT_BUCKET_QUERIES } from "./listing/buckets.js";
 export * from "./multi-table/batch.js";
 export * from "./multi-table/store.js";
 export { createEntities, type SingleTableModel } from "./single-table/entities.js";

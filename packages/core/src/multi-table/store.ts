@@ -34,6 +34,15 @@ import {
   type UpdateUserInput,
 } from "../domain/schemas.js";
 import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
+import {
+  type BucketQueries,
+  type BucketSource,
+  DEFAULT_BUCKET_QUERIES,
+  decodeBucketPosition,
+  encodeBucketPosition,
+  walkBuckets,
+} from "../listing/buckets.js";
+import { fillPage } from "../listing/fill.js";
 import { type DateRange, lists, type Page, type PageRequest, type Store } from "../store.js";
 import { type BatchGetRequest, batchDeleteAll, batchGetAll, type Item, type Key } from "./batch.js";
 import { cancellation, conditionFailure, isKeyOf, names, type Outcome } from "./dynamo.js";
@@ -54,6 +63,8 @@ export interface MultiTableStoreOptions {
   /** Clock, for deterministic tests and seeded comparisons. */
   now?: () => Date;
   newId?: () => string;
+  /** How AP7 queries the month buckets a page touches (measured in docs/comparison.md). */
+  bucketQueries?: BucketQueries;
 }
 
 const ALL_OLD = "ALL_OLD" as const;
@@ -92,7 +103,7 @@ interface QueryPage {
  * | AP4  | name only: 1 UpdateItem; email change: 1 GetItem + 1 TransactWriteItems (user, old and new email items)    |
  * | AP5  | 1 PutItem                                                                                                 |
  * | AP6  | 1 GetItem                                                                                                 |
- * | AP7  | 1 Query (DateIndex) per page                                                                              |
+ * | AP7  | 1 Query (DateIndex) per month bucket the page touches                                                     |
  * | AP8  | 1 Query (OrganizerIndex) per page; +1 GetItem (user) when a first page is empty, to tell 404 from none     |
  * | AP9  | 2: GetItem (user) ‖ Query (OrganizerIndex)                                                                 |
  * | AP10 | 1 UpdateItem; a date change adds 1 Query per 100 registrations + 1 UpdateItem per registration   |
@@ -101,7 +112,8 @@ interface QueryPage {
  * | AP13 | 1 TransactWriteItems (registration + seat)                                                                |
  * | AP14 | 2 per page: Query (Registrations) + BatchGetItem (the event + attendees); a 100-item page needs 2 BatchGets  |
  * | AP15 | 2: Query (Registrations) + BatchGetItem (the event + attendees)                                            |
- * | AP16 | 2 per page: Query (UserIndex) + BatchGetItem (the user + events); a 100-item page needs 2 BatchGets         |
+ * | AP16 | 2 per page: Query (UserIndex) + BatchGetItem (the user + events); a 100-item page needs 2 BatchGets; a    |
+ * |      | page left short by registrations whose event is gone reads on (another Query + BatchGetItem)              |
  *
  * An empty page after the first (`cursor` given, no items) costs only its Query.
  */
@@ -112,6 +124,7 @@ export class MultiTableStore implements Store {
   readonly #cursors: CursorCodec;
   readonly #now: () => Date;
   readonly #newId: () => string;
+  readonly #bucketQueries: BucketQueries;
 
   constructor(options: MultiTableStoreOptions) {
     this.#document = options.document;
@@ -119,6 +132,7 @@ export class MultiTableStore implements Store {
     this.#cursors = new CursorCodec(options.cursorSecret);
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? (() => ulid());
+    this.#bucketQueries = options.bucketQueries ?? DEFAULT_BUCKET_QUERIES;
   }
 
   #timestamp(): string {
@@ -373,42 +387,35 @@ export class MultiTableStore implements Store {
   }
 
   /**
-   * AP7 — 1 Query on `DateIndex` per page: the month bucket the cursor points at, clipped to the range. The
-   * cursor carries the month and DynamoDB's LastEvaluatedKey within it; a month's end moves on to the next month.
+   * AP7 — 1 Query on `DateIndex` per month bucket the page touches (see listing/buckets.ts), each clipped to the
+   * range. The cursor carries the bucket and DynamoDB's LastEvaluatedKey within it.
    */
   async listEventsByDate(range: DateRange, page: PageRequest): Promise<Page<Event>> {
     const list = lists.eventsByDate(range);
     const months = monthsBetween(range.from, range.to);
-    let position: { month: string; key: Key | null };
-    if (page.cursor) {
-      const decoded = this.#cursors.decode<{ month?: unknown; key?: unknown }>(list, page.cursor);
-      const valid =
-        decoded &&
-        typeof decoded === "object" &&
-        typeof decoded.month === "string" &&
-        (decoded.key === null || isKeyOf(decoded.key, KEYS.dateIndex));
-      if (!valid) throw new InvalidCursorError();
-      position = { month: decoded.month as string, key: decoded.key as Key | null };
-    } else {
-      position = { month: months[0] as string, key: null };
-    }
-    const monthIndex = months.indexOf(position.month);
-    if (monthIndex < 0) throw new InvalidCursorError();
-    // `<to>#~` sorts after every `<to>#<eventId>` ("~" sorts after every ULID character) and before any later
-    // date: BETWEEN covers exactly the range. (Not the day after `to`: after 9999-12-31 that is "+010000-01-01",
-    // which sorts before every date, and DynamoDB refuses the BETWEEN.)
-    const { items, lastKey } = await this.#query({
-      TableName: this.#tables.events,
-      IndexName: "DateIndex",
-      KeyConditionExpression: "#month = :month AND #dateEventId BETWEEN :from AND :until",
-      ExpressionAttributeNames: names("month", "dateEventId"),
-      ExpressionAttributeValues: { ":month": position.month, ":from": range.from, ":until": `${range.to}#~` },
-      Limit: page.limit,
-      ...(position.key && { ExclusiveStartKey: position.key }),
-    });
-    const nextMonth = months[monthIndex + 1];
-    const next = lastKey ? { month: position.month, key: lastKey } : nextMonth ? { month: nextMonth, key: null } : null;
-    return { items: items.map(toEvent), cursor: next ? this.#encode(list, next) : null };
+    const start = page.cursor
+      ? decodeBucketPosition(this.#cursors, list, page.cursor, months, isDateIndexKey)
+      : { bucket: months[0] as string, after: null };
+    const source: BucketSource<Item, Key> = {
+      // `<to>#~` sorts after every `<to>#<eventId>` ("~" sorts after every ULID character) and before any later
+      // date: BETWEEN covers exactly the range. (Not the day after `to`: after 9999-12-31 that is
+      // "+010000-01-01", which sorts before every date, and DynamoDB refuses the BETWEEN.)
+      query: async (month, after, limit) => {
+        const { items, lastKey } = await this.#query({
+          TableName: this.#tables.events,
+          IndexName: "DateIndex",
+          KeyConditionExpression: "#month = :month AND #dateEventId BETWEEN :from AND :until",
+          ExpressionAttributeNames: names("month", "dateEventId"),
+          ExpressionAttributeValues: { ":month": month, ":from": range.from, ":until": `${range.to}#~` },
+          Limit: limit,
+          ...(after && { ExclusiveStartKey: after }),
+        });
+        return { items, next: lastKey ?? null };
+      },
+      positionAfter: (_month, item) => pick(item, KEYS.dateIndex),
+    };
+    const { items, next } = await walkBuckets(source, months, start, page.limit, this.#bucketQueries);
+    return { items: items.map(toEvent), cursor: encodeBucketPosition(this.#cursors, list, next) };
   }
 
   /** One page of `OrganizerIndex`: 1 Query. */
@@ -791,18 +798,30 @@ export class MultiTableStore implements Store {
    */
   async listUserRegistrations(userId: string, page: PageRequest): Promise<Page<Registration>> {
     const list = lists.registrationsOfUser(userId);
-    const start = page.cursor ? this.#decodeKey(list, page.cursor, KEYS.userIndex) : undefined;
-    const { items, lastKey } = await this.#query({
-      TableName: this.#tables.registrations,
-      IndexName: "UserIndex",
-      KeyConditionExpression: "#userId = :userId",
-      ExpressionAttributeNames: names("userId"),
-      ExpressionAttributeValues: { ":userId": userId },
-      Limit: page.limit,
-      ...(start && { ExclusiveStartKey: start }),
+    const start = page.cursor ? this.#decodeKey(list, page.cursor, KEYS.userIndex) : null;
+    // Read on while registrations whose event is gone leave the page short (see listing/fill.ts).
+    const { items, next } = await fillPage(page.limit, start, async (after, limit) => {
+      const { items, lastKey } = await this.#query({
+        TableName: this.#tables.registrations,
+        IndexName: "UserIndex",
+        KeyConditionExpression: "#userId = :userId",
+        ExpressionAttributeNames: names("userId"),
+        ExpressionAttributeValues: { ":userId": userId },
+        Limit: limit,
+        ...(after && { ExclusiveStartKey: after }),
+      });
+      return { items: await this.#withEvents(userId, items, after === null), next: lastKey ?? null };
     });
-    const cursor = lastKey ? this.#encode(list, lastKey) : null;
-    if (start && items.length === 0) return { items: [], cursor };
+    return { items, cursor: next ? this.#encode(list, next) : null };
+  }
+
+  /**
+   * AP16's join: 1 BatchGetItem for the user (404 on the list's first page; their name on every item) and the
+   * events of `items`, which it leaves out when their event is gone (deleted, its registrations being removed).
+   * No request when a later query found nothing.
+   */
+  async #withEvents(userId: string, items: Item[], first: boolean): Promise<Registration[]> {
+    if (!first && items.length === 0) return [];
     const found = await this.#batchGet([
       { table: this.#tables.users, keys: [{ userId }] },
       { table: this.#tables.events, keys: items.map((item) => ({ eventId: item.eventId })) },
@@ -815,8 +834,17 @@ export class MultiTableStore implements Store {
       const event = events.get(item.eventId as string);
       if (event) registrations.push(toRegistration(item, user, event));
     }
-    return { items: registrations, cursor };
+    return registrations;
   }
+}
+
+/** The named attributes of an item: a key to start a query after it. */
+function pick(item: Item, attributes: readonly string[]): Key {
+  return Object.fromEntries(attributes.map((name) => [name, item[name]])) as Key;
+}
+
+function isDateIndexKey(value: unknown): value is Key {
+  return isKeyOf(value, KEYS.dateIndex);
 }
 
 function byKey(items: Item[] | undefined, attribute: string): Map<string, Item> {

@@ -1,4 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createConversions } from "electrodb";
 import { ulid } from "ulid";
 import { CursorCodec } from "../cursor.js";
 import { monthsBetween } from "../domain/dates.js";
@@ -8,7 +9,6 @@ import {
   EmailTakenError,
   EventFullError,
   ForbiddenError,
-  InvalidCursorError,
   NotFoundError,
   PreconditionFailedError,
 } from "../domain/errors.js";
@@ -25,7 +25,16 @@ import {
 } from "../domain/schemas.js";
 import { conditionFailure } from "../dynamo/conditions.js";
 import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
+import {
+  type BucketQueries,
+  type BucketSource,
+  DEFAULT_BUCKET_QUERIES,
+  decodeBucketPosition,
+  encodeBucketPosition,
+  walkBuckets,
+} from "../listing/buckets.js";
 import { type DateRange, lists, type Page, type PageRequest, type Store } from "../store.js";
+import { collectionPage, isElectroCursor } from "./collection-page.js";
 import { createEntities, type SingleTableModel } from "./entities.js";
 import { toEvent, toRegistration, toUser } from "./mapping.js";
 
@@ -36,6 +45,8 @@ export interface SingleTableStoreOptions {
   /** Clock, for deterministic tests and seeded comparisons. */
   now?: () => Date;
   newId?: () => string;
+  /** How AP7 queries the month buckets a page touches (measured in docs/comparison.md). */
+  bucketQueries?: BucketQueries;
 }
 
 /** A transaction item's outcome as ElectroDB reports it on cancellation. */
@@ -73,6 +84,7 @@ export class SingleTableStore implements Store {
   readonly #cursors: CursorCodec;
   readonly #now: () => Date;
   readonly #newId: () => string;
+  readonly #bucketQueries: BucketQueries;
 
   constructor(options: SingleTableStoreOptions) {
     this.#model = createEntities(options.document, options.tableName);
@@ -81,6 +93,7 @@ export class SingleTableStore implements Store {
     this.#cursors = new CursorCodec(options.cursorSecret);
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? (() => ulid());
+    this.#bucketQueries = options.bucketQueries ?? DEFAULT_BUCKET_QUERIES;
   }
 
   #timestamp(): string {
@@ -239,46 +252,53 @@ export class SingleTableStore implements Store {
     return toEvent(data);
   }
 
+  /**
+   * AP7 — one query per month bucket the page touches (see listing/buckets.ts), each clipped to the range. The
+   * upper bound is `<to>#~`: "~" sorts after every ULID character, so it takes every event on `to` and nothing
+   * later, without computing the day after `to` (there is none after 9999-12-31, and "10000-01-01" sorts before
+   * it). The cursor carries the bucket and ElectroDB's cursor inside it.
+   */
   async listEventsByDate(range: DateRange, page: PageRequest): Promise<Page<Event>> {
     const list = lists.eventsByDate(range);
     const months = monthsBetween(range.from, range.to);
-    const position = page.cursor
-      ? this.#cursors.decode<{ month: string; inner: string | null }>(list, page.cursor)
-      : { month: months[0] as string, inner: null };
-    const monthIndex = months.indexOf(position.month);
-    if (monthIndex < 0) throw new InvalidCursorError();
-    // One query per page: the month bucket the cursor points at, clipped to the range. The upper bound is
-    // `<to>#~`: "~" sorts after every ULID character, so it takes every event on `to` and nothing later, without
-    // computing the day after `to` (there is none after 9999-12-31, and "10000-01-01" sorts before it).
-    const result = await this.#model.event.query
-      .byMonth({ month: position.month })
-      .between({ date: range.from }, { date: range.to, eventId: AFTER_EVERY_ULID })
-      .go({ ...GO, limit: page.limit, cursor: position.inner });
-    const nextMonth = months[monthIndex + 1];
-    const next = result.cursor
-      ? { month: position.month, inner: result.cursor }
-      : nextMonth
-        ? { month: nextMonth, inner: null }
-        : null;
-    return { items: result.data.map(toEvent), cursor: next ? this.#cursors.encode(list, next) : null };
+    const start = page.cursor
+      ? decodeBucketPosition(this.#cursors, list, page.cursor, months, isElectroCursor)
+      : { bucket: months[0] as string, after: null };
+    const events = this.#model.event;
+    const source: BucketSource<Parameters<typeof toEvent>[0], string> = {
+      query: async (month, after, limit) => {
+        const result = await events.query
+          .byMonth({ month })
+          .between({ date: range.from }, { date: range.to, eventId: AFTER_EVERY_ULID })
+          .go({ ...GO, limit, cursor: after });
+        return { items: result.data, next: result.cursor };
+      },
+      positionAfter: (month, event) =>
+        createConversions(events).byAccessPattern.byMonth.fromComposite.toCursor({
+          month,
+          date: event.date,
+          eventId: event.eventId,
+        }),
+    };
+    const { items, next } = await walkBuckets(source, months, start, page.limit, this.#bucketQueries);
+    return { items: items.map(toEvent), cursor: encodeBucketPosition(this.#cursors, list, next) };
   }
 
-  /** One query on the `organizer` collection: the user's item (first page only) then their events by date. */
+  /** The `organizer` collection: the user's item (first page only) then their events by date; one query a page. */
   async #organizerPage(userId: string, page: PageRequest) {
-    const list = lists.eventsByOrganizer(userId);
-    const inner = page.cursor ? this.#cursors.decode<string>(list, page.cursor) : null;
-    const result = await this.#model.service.collections
-      .organizer({ organizerId: userId })
-      .go({ ...GO, cursor: inner, limit: inner ? page.limit : page.limit + 1 });
-    const user = result.data.user[0];
-    if (!inner && !user) throw new NotFoundError("user");
-    return {
-      user,
-      events: {
-        items: result.data.event.map(toEvent),
-        cursor: result.cursor ? this.#cursors.encode(list, result.cursor) : null,
+    const { first, parent, items, cursor } = await collectionPage(
+      this.#cursors,
+      lists.eventsByOrganizer(userId),
+      page,
+      async (cursor, limit) => {
+        const result = await this.#model.service.collections
+          .organizer({ organizerId: userId })
+          .go({ ...GO, cursor, limit });
+        return { parent: result.data.user[0], children: result.data.event, cursor: result.cursor };
       },
-    };
+    );
+    if (first && !parent) throw new NotFoundError("user");
+    return { user: parent, events: { items: items.map(toEvent), cursor } };
   }
 
   async listEventsByOrganizer(userId: string, page: PageRequest): Promise<Page<Event>> {
@@ -516,22 +536,19 @@ export class SingleTableStore implements Store {
     });
   }
 
-  /** One query on the `attendance` collection: the event (first page only), then registrations by userId. */
+  /** The `attendance` collection: the event (first page only), then registrations by userId; one query a page. */
   async #attendancePage(eventId: string, page: PageRequest) {
-    const list = lists.registrationsOfEvent(eventId);
-    const inner = page.cursor ? this.#cursors.decode<string>(list, page.cursor) : null;
-    const result = await this.#model.service.collections
-      .attendance({ eventId })
-      .go({ ...GO, cursor: inner, limit: inner ? page.limit : page.limit + 1 });
-    const event = result.data.event[0];
-    if (!inner && !event) throw new NotFoundError("event");
-    return {
-      event,
-      attendees: {
-        items: result.data.registration.map(toRegistration),
-        cursor: result.cursor ? this.#cursors.encode(list, result.cursor) : null,
+    const { first, parent, items, cursor } = await collectionPage(
+      this.#cursors,
+      lists.registrationsOfEvent(eventId),
+      page,
+      async (cursor, limit) => {
+        const result = await this.#model.service.collections.attendance({ eventId }).go({ ...GO, cursor, limit });
+        return { parent: result.data.event[0], children: result.data.registration, cursor: result.cursor };
       },
-    };
+    );
+    if (first && !parent) throw new NotFoundError("event");
+    return { event: parent, attendees: { items: items.map(toRegistration), cursor } };
   }
 
   async listRegistrations(eventId: string, page: PageRequest): Promise<Page<Registration>> {
@@ -544,17 +561,19 @@ export class SingleTableStore implements Store {
     return { event: toEvent(event), attendees };
   }
 
+  /** AP16 — the `attendee` collection: the user (first page only), then registrations by event date. */
   async listUserRegistrations(userId: string, page: PageRequest): Promise<Page<Registration>> {
-    const list = lists.registrationsOfUser(userId);
-    const inner = page.cursor ? this.#cursors.decode<string>(list, page.cursor) : null;
-    const result = await this.#model.service.collections
-      .attendee({ userId })
-      .go({ ...GO, cursor: inner, limit: inner ? page.limit : page.limit + 1 });
-    if (!inner && result.data.user.length === 0) throw new NotFoundError("user");
-    return {
-      items: result.data.registration.map(toRegistration),
-      cursor: result.cursor ? this.#cursors.encode(list, result.cursor) : null,
-    };
+    const { first, parent, items, cursor } = await collectionPage(
+      this.#cursors,
+      lists.registrationsOfUser(userId),
+      page,
+      async (cursor, limit) => {
+        const result = await this.#model.service.collections.attendee({ userId }).go({ ...GO, cursor, limit });
+        return { parent: result.data.user[0], children: result.data.registration, cursor: result.cursor };
+      },
+    );
+    if (first && !parent) throw new NotFoundError("user");
+    return { items: items.map(toRegistration), cursor };
   }
 }
 
