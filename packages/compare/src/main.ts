@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CompareOptions, parseCompareArgs, USAGE, UsageError } from "./args.js";
+import { type CompareOptions, parseCompareArgs, UsageError, usage } from "./args.js";
 import type { Prices } from "./billing.js";
 import { type Progress, silentProgress, terminalProgress } from "./progress.js";
 import { findings } from "./report/findings.js";
@@ -53,11 +53,11 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
     options = parseCompareArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${USAGE}`);
+    io.err(`${error.message} (see pnpm compare --help)`);
     return 2;
   }
   if (options === "help") {
-    io.out(USAGE);
+    io.out(usage());
     return 0;
   }
   const progress = options.progress ? (io.progress ?? terminalProgress()) : silentProgress;

@@ -36,12 +36,25 @@ describe("pnpm compare on an endpoint it did not start", () => {
     expect(calls).toEqual([]);
   });
 
-  it("rejects bad flags with the usage text", async () => {
-    for (const argv of [["--ops", "0"], ["--designs", "triple"], ["--users", "abc"], ["--bogus"]]) {
+  it("rejects bad flags with one line naming the flag, and answers --help", async () => {
+    const cases: Array<[string[], string]> = [
+      [["--ops", "0"], "--ops"],
+      [["--designs", "triple"], "triple"],
+      [["--users", "abc"], "--users"],
+      [["--bogus"], "unknown option '--bogus'"],
+      [["--mix"], "--mix"],
+    ];
+    for (const [argv, named] of cases) {
       const result = await run(argv);
       expect(result.code, argv.join(" ")).toBe(2);
-      expect(result.err).toContain("Usage: pnpm compare");
+      expect(result.err.split("\n"), argv.join(" ")).toHaveLength(1);
+      expect(result.err).toContain(named);
     }
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("Usage: pnpm compare");
+    expect(help.out).toMatch(/--mix <file>/);
+    expect(help.out).toMatch(/--ops <n>\s+operations per access pattern and design \(default: 200\)/);
     expect(calls).toEqual([]);
   });
 });
