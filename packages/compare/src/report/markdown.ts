@@ -6,15 +6,9 @@ import { PER_ENTITY_ADVANTAGES, SINGLE_TABLE_ADVANTAGES } from "./explanations.j
 import type { Finding } from "./findings.js";
 import { tally } from "./findings.js";
 import { bytes, commands, num, usd } from "./format.js";
+import { designName } from "./names.js";
 
-const DESIGN_NAMES: Record<TableDesign, string> = {
-  single: "single-table (ElectroDB)",
-  multi: "one table per entity",
-};
-
-export function designName(design: TableDesign): string {
-  return DESIGN_NAMES[design] ?? design;
-}
+export { designName } from "./names.js";
 
 function table(header: string[], rows: string[][]): string {
   const escapeCell = (cell: string) => cell.replace(/\|/g, "\\|");
