@@ -100,8 +100,9 @@ export function opLatencyMs(op: Omit<OpFigures, "perItem">, latency: ModelFigure
   return latency.apiOverheadMs + op.roundTrips * latency.dynamoRoundTripMs;
 }
 
+/** Sums in pattern order, whatever the mix's key order: the page and the CLI must get the same float. */
 export function totalOps(mix: Mix): number {
-  return Object.values(mix.perMonth).reduce((sum: number, ops) => sum + (ops ?? 0), 0);
+  return PATTERNS.reduce((sum, pattern) => sum + (mix.perMonth[pattern.id] ?? 0), 0);
 }
 
 /** One month of `mix` on one design. */

@@ -1,4 +1,3 @@
-import type { TableDesign } from "@tablelab/core";
 import type { ComparisonResult, DesignResult } from "../run.js";
 import { PATTERNS } from "../workloads/types.js";
 import { caveats } from "./caveats.js";
