@@ -109,6 +109,10 @@ describe("compare.html in a real browser", () => {
     );
     expect(labels.some((label) => label.text.startsWith("AP15 event + first page"))).toBe(true);
     expect(Math.min(...labels.map((label) => label.size))).toBeGreaterThanOrEqual(12);
+    // Scale: 10 M, 100 M and 1 B items for every design; hot partitions: at least one row per design.
+    const designs = report.mixes[0]?.designs.length ?? 0;
+    expect(await page.$$eval("#scale tbody tr", (rows) => rows.length)).toBe(3 * designs);
+    expect(await page.$$eval("#hot tbody tr", (rows) => rows.length)).toBeGreaterThanOrEqual(designs);
     expect(requested.filter((url) => !url.startsWith("file://"))).toEqual([]);
     expect(problems).toEqual([]);
   });

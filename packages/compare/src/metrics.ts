@@ -1,5 +1,6 @@
 import { type DbCall, roundTripDepth, type TableDesign } from "@tablelab/core";
 import { type BillingCalibration, billCalls, costPerMillionOps, type Prices } from "./billing.js";
+import type { TrafficSummary } from "./traffic.js";
 import type { PatternId } from "./workloads/types.js";
 
 /** One measured operation: what the meter saw during it, billed by AWS's rules, and how long it took. */
@@ -105,6 +106,8 @@ export interface PatternStats extends CostFigures {
    * a delete of an event with n registrations). Absent when every operation touched as many items.
    */
   perItem?: PerItemFit;
+  /** Where the measured operations' capacity went, per table/index and partition key (traffic.ts). */
+  traffic?: TrafficSummary;
   variants?: Record<string, CostFigures & { latencyMs: Latency }>;
   walk?: WalkStats;
 }

@@ -6,6 +6,7 @@ import {
   isLocalEndpoint,
   measure,
   type Store,
+  type TableDefinition,
   type TableDesign,
   tableDefinitions,
 } from "@tablelab/core";
@@ -26,6 +27,7 @@ import { type SampleTable, sampleFocus, sampleTables } from "./samples.js";
 import { batchWriteAll } from "./seed/batch-write.js";
 import { ITEM_BUILDERS } from "./seed/items.js";
 import { ComparisonTables, comparisonTableNames } from "./tables.js";
+import { installTraffic } from "./traffic.js";
 import { WORKLOADS } from "./workloads/patterns.js";
 import { type PlannedWorkload, runWorkload } from "./workloads/runner.js";
 import type { PatternId } from "./workloads/types.js";
@@ -179,6 +181,8 @@ export async function runComparison(
     });
     tables = new ComparisonTables(clients.client, runId);
     installProbe(clients.client);
+    const physical = new Map<string, TableDefinition>();
+    installTraffic(clients.client, () => physical);
 
     const dataset = generateDataset(options, options.seed);
     const fullEvents = dataset.events.filter((event) => event.registeredCount >= event.capacity).length;
@@ -193,7 +197,9 @@ export async function runComparison(
     const prepared: Array<{ design: TableDesign; tableNames: Record<string, string> }> = [];
     for (const design of options.designs) {
       hooks.log(`[${design}] creating tables…`);
-      prepared.push({ design, tableNames: await tables.create(design) });
+      const tableNames = await tables.create(design);
+      for (const definition of tableDefinitions(design)) physical.set(tableNames[definition.id] as string, definition);
+      prepared.push({ design, tableNames });
     }
     const first = prepared[0];
     const firstDefinition = first ? tableDefinitions(first.design)[0] : undefined;

@@ -92,6 +92,12 @@ describe("mix files", () => {
     expect(() => loadMixFile(join(directory, "missing.yaml"))).toThrow(/missing\.yaml: cannot read it/);
   });
 
+  it("accepts the example file docs/comparison.md shows", () => {
+    const example = loadMixFile(new URL("../examples/mix.yaml", import.meta.url).pathname);
+    expect(example.name).toBe("our conference site");
+    expect(Object.values(example.perMonth).reduce((a, b) => a + (b ?? 0), 0)).toBeCloseTo(3_000_000, 3);
+  });
+
   it("has the two named presets, each a complete mix", () => {
     for (const preset of Object.values(PRESETS)) {
       const total = Object.values(preset.mix.perMonth).reduce((a, b) => a + (b ?? 0), 0);

@@ -7,6 +7,7 @@ import { barChart, type Chart } from "./charts.js";
 import type { ReportContext } from "./context.js";
 import { PER_ENTITY_ADVANTAGES, SINGLE_TABLE_ADVANTAGES } from "./explanations.js";
 import { bytes, commands, num, usd } from "./format.js";
+import { hotSection } from "./hot.js";
 import { colorOf, escapeHtml, htmlTable, inline } from "./html-kit.js";
 import { layoutSection } from "./layout-view.js";
 import { mixSection, pageData, pageScript, scriptJson } from "./mix-section.js";
@@ -196,7 +197,7 @@ export function renderHtml(context: ReportContext): string {
 <p>Measured ${escapeHtml(meta.startedAt)} on ${local ? "DynamoDB Local (started by the run)" : escapeHtml(`${meta.target.endpoint ?? "AWS"} ${meta.target.region ?? ""}`)}: seed <code>${escapeHtml(meta.seed)}</code>,
 ${num(meta.dataset.users)} users, ${num(meta.dataset.events)} events (${meta.dataset.fullEvents} full), ${num(meta.dataset.registrations)} registrations;
 ${meta.ops} operations per pattern and design at concurrency ${meta.concurrency}; ${(meta.durationMs / 1000).toFixed(1)} s.</p>
-<nav><a href="#verdict">Verdict</a><a href="#mix">Your workload</a><a href="#charts">Per pattern</a><a href="#latency">Latency model</a><a href="#scale">Scale</a><a href="#layout">Layout</a><a href="#details">Details</a></nav>
+<nav><a href="#verdict">Verdict</a><a href="#mix">Your workload</a><a href="#charts">Per pattern</a><a href="#latency">Latency model</a><a href="#scale">Scale</a><a href="#hot">Hot partitions</a><a href="#layout">Layout</a><a href="#details">Details</a></nav>
 ${verdictSection(context)}
 ${mixSection(context)}
 <section id="charts"><h2>Per access pattern: cost and requests first</h2>
@@ -209,6 +210,7 @@ ${mixSection(context)}
 ${charts(result)}</section>
 ${latencySection()}
 ${scaleSection(context)}
+${hotSection(context)}
 ${layoutSection(result.designs)}
 <section id="details"><h2>Details</h2>
 <p>Prices: on-demand ${escapeHtml(prices.region)}: $${prices.writeRequestUnitPerMillion}/million WRU, $${prices.readRequestUnitPerMillion}/million RRU, $${prices.storageGbMonth}/GB-month, as of ${escapeHtml(prices.asOf)} (<a href="${escapeHtml(prices.source)}">${escapeHtml(prices.source)}</a>). ${escapeHtml(prices.note ?? "")}</p>
