@@ -10,6 +10,7 @@ import { type ReportContext, reportContext } from "./report/context.js";
 import { renderHtml } from "./report/html.js";
 import { renderJson } from "./report/json.js";
 import { renderMarkdown } from "./report/markdown.js";
+import { patternLabel } from "./report/names.js";
 import { type ComparisonResult, RefusalError, runComparison } from "./run.js";
 
 export const PRICES_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "prices.json");
@@ -23,7 +24,7 @@ export function writeReports(context: ReportContext, directory: string): string[
   mkdirSync(directory, { recursive: true });
   const files: Array<[string, string]> = [
     ["compare.json", renderJson(context)],
-    ["compare.md", renderMarkdown(context.result, context.found)],
+    ["compare.md", renderMarkdown(context.result, context.found, context)],
     ["compare.html", renderHtml(context)],
   ];
   return files.map(([name, content]) => {
@@ -98,7 +99,8 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
 function summary(result: ComparisonResult): string {
   const lines = [`compare: ${result.meta.designs.join(" vs ")} in ${(result.meta.durationMs / 1000).toFixed(1)} s`];
   lines.push(
-    "AP    " + result.designs.map((d) => `${d.design.padEnd(8)} req  RCU*   WCU*   p50ms`.padEnd(34)).join(""),
+    "access pattern".padEnd(36) +
+      result.designs.map((d) => `${d.design.padEnd(8)} req  RCU*   WCU*   p50ms`.padEnd(34)).join(""),
   );
   const patterns = result.designs[0]?.patterns.map((p) => p.pattern) ?? [];
   for (const pattern of patterns) {
@@ -109,7 +111,7 @@ function summary(result: ComparisonResult): string {
         34,
       );
     });
-    lines.push(`${pattern.padEnd(6)}${cells.join("")}`);
+    lines.push(`${patternLabel(pattern).slice(0, 34).padEnd(36)}${cells.join("")}`);
   }
   lines.push(
     `(* billed by AWS's rules; this endpoint reported a one-item transaction as ${result.meta.calibration.reportedTransactWrite} WCU, so transaction units × ${result.meta.calibration.transactionFactor})`,

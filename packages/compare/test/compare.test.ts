@@ -82,6 +82,8 @@ describe("pnpm compare (small run on DynamoDB Local)", () => {
       expect(html).toContain(`<strong>${id}</strong>`);
     }
     expect(markdown).toContain("Where one table per entity is better");
+    expect(markdown.indexOf("## Verdict")).toBeLessThan(markdown.indexOf("## Per access pattern"));
+    expect(markdown).toContain("**read-heavy event site**");
     // Self-contained: inline SVG charts and one inline script, nothing loaded from elsewhere.
     expect(html).toContain("<svg");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|src="http/);
