@@ -95,7 +95,10 @@ describe("mix files", () => {
   it("accepts the example file docs/comparison.md shows", () => {
     const example = loadMixFile(new URL("../examples/mix.yaml", import.meta.url).pathname);
     expect(example.name).toBe("our conference site");
-    expect(Object.values(example.perMonth).reduce((a, b) => a + (b ?? 0), 0)).toBeCloseTo(3_000_000, 3);
+    // Whole operations per pattern: the total is kept to within the rounding of each of the 10 shares.
+    const total = Object.values(example.perMonth).reduce((a, b) => a + (b ?? 0), 0);
+    expect(Math.abs(total - 3_000_000)).toBeLessThanOrEqual(5);
+    expect(Object.values(example.perMonth).every((ops) => Number.isInteger(ops))).toBe(true);
   });
 
   it("has the two named presets, each a complete mix", () => {

@@ -242,12 +242,12 @@ export function evaluateMix(mix: Mix, model: ModelFigures): MixResult {
   };
 }
 
-/** Shares (any positive weights) and a monthly total → operations per month per pattern. */
+/** Shares (any positive weights) and a monthly total → whole operations per month per pattern. */
 export function fromShares(shares: Partial<Record<PatternId, number>>, total: number): Mix["perMonth"] {
   const sum = Object.values(shares).reduce((a: number, b) => a + (b ?? 0), 0);
   if (sum <= 0) return {};
   return Object.fromEntries(
-    Object.entries(shares).map(([pattern, share]) => [pattern, ((share ?? 0) / sum) * total]),
+    Object.entries(shares).map(([pattern, share]) => [pattern, Math.round(((share ?? 0) / sum) * total)]),
   ) as Mix["perMonth"];
 }
 
@@ -269,8 +269,8 @@ export const PRESETS: Record<"event-site" | "back-office", { description: string
           AP7: 15,
           AP8: 3,
           AP9: 4,
-          AP10: 0.4,
-          AP11: 0.05,
+          AP10: 0.35,
+          AP11: 0.1,
           AP12: 2,
           AP13: 0.5,
           AP14: 5,
