@@ -53,8 +53,22 @@ export interface TableCensus {
   billableBytes: number;
 }
 
+/** The domain entity an item stores (or serves, like an email-uniqueness marker, counted with its user). */
+export type EntityKind = "user" | "event" | "registration" | "other";
+
+/** ElectroDB's entity attribute where there is one; otherwise the table it is in (`Users`, `Emails`, …). */
+export function entityOf(tableId: string, item: Item): EntityKind {
+  const name = (typeof item.__edb_e__ === "string" ? item.__edb_e__ : tableId).toLowerCase();
+  if (name.startsWith("registration")) return "registration";
+  if (name.startsWith("event")) return "event";
+  if (name.startsWith("user") || name.startsWith("email")) return "user";
+  return "other";
+}
+
 export interface StorageCensus {
   items: number;
+  /** Items and billable bytes per entity kind (what per-entity storage is projected from). */
+  byEntity: Record<EntityKind, { items: number; billableBytes: number }>;
   itemBytes: number;
   indexEntries: number;
   billableBytes: number;
@@ -80,6 +94,12 @@ export function censusOf(definitions: readonly TableDefinition[], items: Iterabl
     ]),
   );
   const byId = new Map(definitions.map((definition) => [definition.id, definition]));
+  const byEntity: StorageCensus["byEntity"] = {
+    user: { items: 0, billableBytes: 0 },
+    event: { items: 0, billableBytes: 0 },
+    registration: { items: 0, billableBytes: 0 },
+    other: { items: 0, billableBytes: 0 },
+  };
   for (const { tableId, item } of items) {
     const table = tables.get(tableId);
     const definition = byId.get(tableId);
@@ -88,10 +108,14 @@ export function censusOf(definitions: readonly TableDefinition[], items: Iterabl
     table.items += 1;
     table.itemBytes += size;
     table.billableBytes += size + STORAGE_OVERHEAD_BYTES;
+    const entity = byEntity[entityOf(tableId, item)];
+    entity.items += 1;
+    entity.billableBytes += size + STORAGE_OVERHEAD_BYTES;
     for (const [name, index] of Object.entries(definition.globalIndexes)) {
       if (!hasKeys(item, index)) continue;
       table.indexEntries[name] = (table.indexEntries[name] ?? 0) + 1;
       table.billableBytes += size + STORAGE_OVERHEAD_BYTES;
+      entity.billableBytes += size + STORAGE_OVERHEAD_BYTES;
     }
   }
   const list = [...tables.values()];
@@ -100,6 +124,7 @@ export function censusOf(definitions: readonly TableDefinition[], items: Iterabl
     itemBytes: list.reduce((sum, table) => sum + table.itemBytes, 0),
     indexEntries: list.reduce((sum, table) => sum + Object.values(table.indexEntries).reduce((a, b) => a + b, 0), 0),
     billableBytes: list.reduce((sum, table) => sum + table.billableBytes, 0),
+    byEntity,
     tables: list,
   } satisfies StorageCensus;
 }

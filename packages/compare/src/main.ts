@@ -1,13 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CompareOptions, parseCompareArgs, USAGE, UsageError } from "./args.js";
+import { type CompareOptions, parseCompareArgs, UsageError, usage } from "./args.js";
 import type { Prices } from "./billing.js";
+import type { Mix, MixResult } from "./mix/model.js";
+import { loadMixFile, MixFileError } from "./mix/schema.js";
 import { type Progress, silentProgress, terminalProgress } from "./progress.js";
-import { findings } from "./report/findings.js";
+import { type ReportContext, reportContext } from "./report/context.js";
 import { renderHtml } from "./report/html.js";
 import { renderJson } from "./report/json.js";
 import { renderMarkdown } from "./report/markdown.js";
+import { patternLabel } from "./report/names.js";
 import { type ComparisonResult, RefusalError, runComparison } from "./run.js";
 
 export const PRICES_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "prices.json");
@@ -17,13 +20,12 @@ export function loadPrices(file = PRICES_FILE): Prices {
 }
 
 /** Writes the three reports; returns their paths. */
-export function writeReports(result: ComparisonResult, directory: string): string[] {
+export function writeReports(context: ReportContext, directory: string): string[] {
   mkdirSync(directory, { recursive: true });
-  const found = findings(result);
   const files: Array<[string, string]> = [
-    ["compare.json", renderJson(result, found)],
-    ["compare.md", renderMarkdown(result, found)],
-    ["compare.html", renderHtml(result, found)],
+    ["compare.json", renderJson(context)],
+    ["compare.md", renderMarkdown(context.result, context.found, context)],
+    ["compare.html", renderHtml(context)],
   ];
   return files.map(([name, content]) => {
     const path = join(directory, name);
@@ -53,12 +55,23 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
     options = parseCompareArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${USAGE}`);
+    io.err(`${error.message} (see pnpm compare --help)`);
     return 2;
   }
   if (options === "help") {
-    io.out(USAGE);
+    io.out(usage());
     return 0;
+  }
+  let custom: Mix | undefined;
+  try {
+    custom =
+      options.mix === undefined
+        ? undefined
+        : loadMixFile(resolve(io.cwd ?? process.env.INIT_CWD ?? process.cwd(), options.mix));
+  } catch (error) {
+    if (!(error instanceof MixFileError)) throw error;
+    io.err(error.message);
+    return 2;
   }
   const progress = options.progress ? (io.progress ?? terminalProgress()) : silentProgress;
   try {
@@ -67,8 +80,10 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
       log: io.err,
       ...(io.signal && { signal: io.signal }),
     });
-    const paths = writeReports(result, resolve(io.cwd ?? process.env.INIT_CWD ?? process.cwd(), options.out));
+    const context = reportContext(result, custom);
+    const paths = writeReports(context, resolve(io.cwd ?? process.env.INIT_CWD ?? process.cwd(), options.out));
     io.out(summary(result));
+    for (const mix of context.mixes) io.out(mixSummary(mix));
     io.out(`reports: ${paths.join(", ")}`);
     return 0;
   } catch (error) {
@@ -84,7 +99,8 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
 function summary(result: ComparisonResult): string {
   const lines = [`compare: ${result.meta.designs.join(" vs ")} in ${(result.meta.durationMs / 1000).toFixed(1)} s`];
   lines.push(
-    "AP    " + result.designs.map((d) => `${d.design.padEnd(8)} req  RCU*   WCU*   p50ms`.padEnd(34)).join(""),
+    "access pattern".padEnd(36) +
+      result.designs.map((d) => `${d.design.padEnd(8)} req  RCU*   WCU*   p50ms`.padEnd(34)).join(""),
   );
   const patterns = result.designs[0]?.patterns.map((p) => p.pattern) ?? [];
   for (const pattern of patterns) {
@@ -95,7 +111,7 @@ function summary(result: ComparisonResult): string {
         34,
       );
     });
-    lines.push(`${pattern.padEnd(6)}${cells.join("")}`);
+    lines.push(`${patternLabel(pattern).slice(0, 34).padEnd(36)}${cells.join("")}`);
   }
   lines.push(
     `(* billed by AWS's rules; this endpoint reported a one-item transaction as ${result.meta.calibration.reportedTransactWrite} WCU, so transaction units × ${result.meta.calibration.transactionFactor})`,
@@ -104,3 +120,19 @@ function summary(result: ComparisonResult): string {
 }
 
 const fmt = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2)).padStart(5);
+
+/** A month of a mix per design, as the HTML page's mix editor shows it for the same mix. */
+export function mixSummary(mix: MixResult): string {
+  const lines = [
+    `mix "${mix.mix.name}": ${Math.round(mix.totalOps).toLocaleString("en-US")} operations/month, ` +
+      `${mix.mix.users.toLocaleString("en-US")} users, ${mix.mix.events.toLocaleString("en-US")} events, ` +
+      `${mix.mix.registrationsPerEvent} registrations/event`,
+  ];
+  for (const design of mix.designs) {
+    lines.push(
+      `  ${design.id.padEnd(14)} $${design.totalCost.toFixed(2)}/month (reads $${design.readCost.toFixed(2)}, writes $${design.writeCost.toFixed(2)}, storage $${design.storageCost.toFixed(2)}), ` +
+        `${Math.round(design.requests).toLocaleString("en-US")} requests, ~${design.latencyMs.toFixed(1)} ms AWS (est.)`,
+    );
+  }
+  return lines.join("\n");
+}

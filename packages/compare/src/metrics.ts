@@ -1,5 +1,6 @@
-import type { DbCall, TableDesign } from "@tablelab/core";
+import { type DbCall, roundTripDepth, type TableDesign } from "@tablelab/core";
 import { type BillingCalibration, billCalls, costPerMillionOps, type Prices } from "./billing.js";
+import type { TrafficSummary } from "./traffic.js";
 import type { PatternId } from "./workloads/types.js";
 
 /** One measured operation: what the meter saw during it, billed by AWS's rules, and how long it took. */
@@ -8,6 +9,8 @@ export interface OpRecord {
   pattern: PatternId;
   variant?: string;
   requests: number;
+  /** Requests in sequence (calls sent together count once): what AWS latency is estimated from. */
+  roundTrips: number;
   readUnits: number;
   writeUnits: number;
   billedReadUnits: number;
@@ -35,6 +38,7 @@ export function recordOf(
     pattern: base.pattern,
     ...(base.variant !== undefined && { variant: base.variant }),
     requests: calls.length,
+    roundTrips: roundTripDepth(calls),
     readUnits: sum(calls.map((call) => call.readUnits)),
     writeUnits: sum(calls.map((call) => call.writeUnits)),
     billedReadUnits: billed.readUnits,
@@ -58,6 +62,8 @@ export interface CostFigures {
   ops: number;
   errors: number;
   requestsPerOp: number;
+  /** Mean round-trip depth (see `roundTripDepth`). */
+  roundTripsPerOp: number;
   readUnitsPerOp: number;
   writeUnitsPerOp: number;
   billedReadUnitsPerOp: number;
@@ -76,10 +82,32 @@ export interface WalkStats {
   latencyMsPerList: Latency;
 }
 
+/** Per-operation figures as `intercept + slope × items`, fitted over the operations (least squares). */
+export interface PerItemFit {
+  /** Mean items per operation in the run, where the fit was made. */
+  meanItems: number;
+  intercept: FittedFigures;
+  slope: FittedFigures;
+}
+
+export interface FittedFigures {
+  requests: number;
+  roundTrips: number;
+  billedReadUnits: number;
+  billedWriteUnits: number;
+}
+
 export interface PatternStats extends CostFigures {
   design: TableDesign;
   pattern: PatternId;
   latencyMs: Latency;
+  /**
+   * How the figures grow with the items an operation touches (fan-outs: a rename copied onto n registrations,
+   * a delete of an event with n registrations). Absent when every operation touched as many items.
+   */
+  perItem?: PerItemFit;
+  /** Where the measured operations' capacity went, per table/index and partition key (traffic.ts). */
+  traffic?: TrafficSummary;
   variants?: Record<string, CostFigures & { latencyMs: Latency }>;
   walk?: WalkStats;
 }
@@ -116,6 +144,7 @@ export function costFigures(records: readonly OpRecord[], prices: Prices): CostF
     ops: records.length,
     errors: records.filter((record) => record.error !== undefined).length,
     requestsPerOp: mean((record) => record.requests),
+    roundTripsPerOp: mean((record) => record.roundTrips),
     readUnitsPerOp: mean((record) => record.readUnits),
     writeUnitsPerOp: mean((record) => record.writeUnits),
     billedReadUnitsPerOp,
@@ -153,6 +182,8 @@ export function patternStats(
       }),
     );
   }
+  const perItem = fitPerItem(records.filter((record) => record.error === undefined));
+  if (perItem) stats.perItem = perItem;
   if (walks.length > 0) {
     const n = walks.length;
     stats.walk = {
@@ -165,4 +196,33 @@ export function patternStats(
     };
   }
   return stats;
+}
+
+/** Least-squares line through (items, figure) per figure; undefined when items never vary. */
+export function fitPerItem(records: readonly OpRecord[]): PerItemFit | undefined {
+  const n = records.length;
+  if (n < 2) return undefined;
+  const xs = records.map((record) => record.items);
+  const meanX = sum(xs) / n;
+  const varX = sum(xs.map((x) => (x - meanX) ** 2));
+  if (varX === 0) return undefined;
+  const line = (pick: (record: OpRecord) => number) => {
+    const ys = records.map(pick);
+    const meanY = sum(ys) / n;
+    const slope = sum(xs.map((x, index) => (x - meanX) * ((ys[index] as number) - meanY))) / varX;
+    return { slope: round(slope), intercept: round(meanY - slope * meanX) };
+  };
+  const figures = {
+    requests: line((record) => record.requests),
+    roundTrips: line((record) => record.roundTrips),
+    billedReadUnits: line((record) => record.billedReadUnits),
+    billedWriteUnits: line((record) => record.billedWriteUnits),
+  };
+  const pick = (which: "slope" | "intercept"): FittedFigures => ({
+    requests: figures.requests[which],
+    roundTrips: figures.roundTrips[which],
+    billedReadUnits: figures.billedReadUnits[which],
+    billedWriteUnits: figures.billedWriteUnits[which],
+  });
+  return { meanItems: round(meanX), intercept: pick("intercept"), slope: pick("slope") };
 }

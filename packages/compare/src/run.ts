@@ -6,6 +6,7 @@ import {
   isLocalEndpoint,
   measure,
   type Store,
+  type TableDefinition,
   type TableDesign,
   tableDefinitions,
 } from "@tablelab/core";
@@ -15,17 +16,21 @@ import { type BillingCalibration, billCalls, type Prices } from "./billing.js";
 import { calibrateTransactions } from "./calibrate.js";
 import { censusOf, type StorageCensus, scanCensus } from "./census.js";
 import { type Dataset, generateDataset } from "./dataset.js";
+import { type Highlight, probeHighlights } from "./highlights.js";
 import type { PatternStats } from "./metrics.js";
 import { opClock, storeClock, withOpClock } from "./op-clock.js";
 import { runPool } from "./pool.js";
+import { installProbe } from "./probe.js";
 import type { Progress } from "./progress.js";
 import { Random } from "./random.js";
 import { type SampleTable, sampleFocus, sampleTables } from "./samples.js";
 import { batchWriteAll } from "./seed/batch-write.js";
 import { ITEM_BUILDERS } from "./seed/items.js";
 import { ComparisonTables, comparisonTableNames } from "./tables.js";
+import { installTraffic } from "./traffic.js";
 import { WORKLOADS } from "./workloads/patterns.js";
 import { type PlannedWorkload, runWorkload } from "./workloads/runner.js";
+import type { PatternId } from "./workloads/types.js";
 
 export interface SeedingFigures {
   items: number;
@@ -45,6 +50,8 @@ export interface DesignResult {
   scannedStorage: StorageCensus;
   patterns: PatternStats[];
   samples: SampleTable[];
+  /** Per read pattern, the request's table/index, key condition and returned rows, on the sample's entities. */
+  highlights: Partial<Record<PatternId, Highlight[]>>;
   /** The first error message per pattern, if any operation failed. */
   errors: Record<string, string>;
 }
@@ -173,6 +180,9 @@ export async function runComparison(
       maxAttempts: 4,
     });
     tables = new ComparisonTables(clients.client, runId);
+    installProbe(clients.client);
+    const physical = new Map<string, TableDefinition>();
+    installTraffic(clients.client, () => physical);
 
     const dataset = generateDataset(options, options.seed);
     const fullEvents = dataset.events.filter((event) => event.registeredCount >= event.capacity).length;
@@ -187,7 +197,9 @@ export async function runComparison(
     const prepared: Array<{ design: TableDesign; tableNames: Record<string, string> }> = [];
     for (const design of options.designs) {
       hooks.log(`[${design}] creating tables…`);
-      prepared.push({ design, tableNames: await tables.create(design) });
+      const tableNames = await tables.create(design);
+      for (const definition of tableDefinitions(design)) physical.set(tableNames[definition.id] as string, definition);
+      prepared.push({ design, tableNames });
     }
     const first = prepared[0];
     const firstDefinition = first ? tableDefinitions(first.design)[0] : undefined;
@@ -223,20 +235,24 @@ export async function runComparison(
         durationMs: Math.round(performance.now() - seedStarted),
       };
       hooks.log(`[${design}] census: Scan of the seeded tables (harness only)…`);
+      const store = createStore({
+        design,
+        document: clients.document,
+        tableNames,
+        cursorSecret: `tablelab-compare-${options.seed}`,
+        ...storeClock,
+      });
+      const highlights = await probeHighlights(store, definitions, tableNames, dataset, focus, options.pageSize);
+      const drawn = new Set(Object.values(highlights).flatMap((list) => list.flatMap((h) => h.rows)));
       seeded.push({
         design,
         tables: tableNames,
         seeding,
         storage: censusOf(definitions, items),
         scannedStorage: await scanCensus(clients.document, definitions, tableNames),
-        samples: sampleTables(definitions, items, focus),
-        store: createStore({
-          design,
-          document: clients.document,
-          tableNames,
-          cursorSecret: `tablelab-compare-${options.seed}`,
-          ...storeClock,
-        }),
+        samples: sampleTables(definitions, items, focus, drawn),
+        highlights,
+        store,
       });
     }
 

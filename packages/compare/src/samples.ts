@@ -1,5 +1,6 @@
 import type { TableDefinition } from "@tablelab/core";
 import type { Dataset } from "./dataset.js";
+import { rowId } from "./highlights.js";
 import type { Item, SeedItem } from "./seed/items.js";
 
 /**
@@ -55,17 +56,22 @@ function mentions(item: Item, focus: SampleFocus): boolean {
   return values.some((value) => ids.some((id) => value === id || value.endsWith(`#${id}`)));
 }
 
+/** Items a probe returned are drawn too (up to this many per partition), so each highlight has its rows. */
+const MAX_INCLUDED = 8;
+
 export function sampleTables(
   definitions: readonly TableDefinition[],
   items: readonly SeedItem[],
   focus: SampleFocus | undefined,
+  include: ReadonlySet<string> = new Set(),
 ): SampleTable[] {
   if (!focus) return [];
   return definitions.map((definition) => {
     const { hashKey, rangeKey } = definition.primaryIndex;
     const partitions = new Map<string, Item[]>();
+    const included = (item: Item) => include.has(rowId(definition, item));
     for (const { tableId, item } of items) {
-      if (tableId !== definition.id || !mentions(item, focus)) continue;
+      if (tableId !== definition.id || !(mentions(item, focus) || included(item))) continue;
       const key = String(item[hashKey]);
       const list = partitions.get(key) ?? [];
       list.push(item);
@@ -81,9 +87,9 @@ export function sampleTables(
           partitionKey,
           items: [...list]
             .sort((a, b) => byteOrder(String(a[rangeKey ?? hashKey]), String(b[rangeKey ?? hashKey])))
-            .slice(0, MAX_CHILDREN + 1),
+            .filter((item, index) => index <= MAX_CHILDREN || (included(item) && index < MAX_INCLUDED + 1)),
         }))
-        .slice(0, 8),
+        .slice(0, 12),
     };
   });
 }

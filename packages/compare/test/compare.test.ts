@@ -82,10 +82,22 @@ describe("pnpm compare (small run on DynamoDB Local)", () => {
       expect(html).toContain(`<strong>${id}</strong>`);
     }
     expect(markdown).toContain("Where one table per entity is better");
-    // Self-contained: inline SVG charts, no external script or stylesheet.
+    expect(markdown.indexOf("## Verdict")).toBeLessThan(markdown.indexOf("## Per access pattern"));
+    expect(markdown).toContain("**read-heavy event site**");
+    // Self-contained: inline SVG charts and one inline script, nothing loaded from elsewhere.
     expect(html).toContain("<svg");
-    expect(html).not.toMatch(/<script|<link[^>]+stylesheet|src="http/);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|src="http/);
     expect(html).toContain("Table layout");
+    expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('id="charts"'));
+    // Round trips are measured: never more than the requests, and at least one per operation.
+    for (const design of result.designs)
+      for (const stats of design.patterns) {
+        expect(stats.roundTripsPerOp, `${design.design} ${stats.pattern}`).toBeGreaterThanOrEqual(1);
+        expect(stats.roundTripsPerOp).toBeLessThanOrEqual(stats.requestsPerOp);
+      }
+    // Requests sent in parallel are measured as such (one table per entity sends AP9's two reads together).
+    const parallel = result.designs.flatMap((d) => d.patterns.filter((s) => s.roundTripsPerOp < s.requestsPerOp));
+    expect(parallel.length).toBeGreaterThan(0);
   });
 
   it("gives identical request and capacity figures for the same --seed", { timeout: 120_000 }, async () => {

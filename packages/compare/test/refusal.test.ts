@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { onDbCall } from "@tablelab/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
@@ -36,12 +39,33 @@ describe("pnpm compare on an endpoint it did not start", () => {
     expect(calls).toEqual([]);
   });
 
-  it("rejects bad flags with the usage text", async () => {
-    for (const argv of [["--ops", "0"], ["--designs", "triple"], ["--users", "abc"], ["--bogus"]]) {
+  it("rejects bad flags with one line naming the flag, and answers --help", async () => {
+    const cases: Array<[string[], string]> = [
+      [["--ops", "0"], "--ops"],
+      [["--designs", "triple"], "triple"],
+      [["--users", "abc"], "--users"],
+      [["--bogus"], "unknown option '--bogus'"],
+      [["--mix"], "--mix"],
+    ];
+    for (const [argv, named] of cases) {
       const result = await run(argv);
       expect(result.code, argv.join(" ")).toBe(2);
-      expect(result.err).toContain("Usage: pnpm compare");
+      expect(result.err.split("\n"), argv.join(" ")).toHaveLength(1);
+      expect(result.err).toContain(named);
     }
+    // A bad mix file is refused before anything starts, in one line naming the file and the field.
+    const directory = mkdtempSync(join(tmpdir(), "tablelab-mix-"));
+    const bad = join(directory, "ours.yaml");
+    writeFileSync(bad, "preset: event-site\nshares: { AP6: 1, AP42: 2 }\ntotal: 100\n");
+    const refused = await run(["--mix", bad]);
+    rmSync(directory, { recursive: true, force: true });
+    expect(refused.code).toBe(2);
+    expect(refused.err).toBe(`--mix ${bad}: shares.AP42: not an access pattern (AP1–AP16)`);
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("Usage: pnpm compare");
+    expect(help.out).toMatch(/--mix <file>/);
+    expect(help.out).toMatch(/--ops <n>\s+operations per access pattern and design \(default: 200\)/);
     expect(calls).toEqual([]);
   });
 });

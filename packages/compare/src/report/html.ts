@@ -1,113 +1,110 @@
-import type { TableDesign } from "@tablelab/core";
+import { LATENCY_MODEL } from "../latency.js";
 import type { PatternStats } from "../metrics.js";
 import type { ComparisonResult, DesignResult } from "../run.js";
-import type { SampleTable } from "../samples.js";
 import { PATTERNS } from "../workloads/types.js";
 import { caveats } from "./caveats.js";
+import { barChart, type Chart } from "./charts.js";
+import type { ReportContext } from "./context.js";
 import { PER_ENTITY_ADVANTAGES, SINGLE_TABLE_ADVANTAGES } from "./explanations.js";
-import type { Finding } from "./findings.js";
 import { bytes, commands, num, usd } from "./format.js";
-import { designName } from "./markdown.js";
+import { hotSection } from "./hot.js";
+import { colorOf, escapeHtml, htmlTable, inline } from "./html-kit.js";
+import { layoutSection } from "./layout-view.js";
+import { mixSection, pageData, pageScript, scriptJson } from "./mix-section.js";
+import { designName, patternLabel } from "./names.js";
+import { scaleSection } from "./scale.js";
+import { verdictSection } from "./verdict.js";
 
-/** compare.html: one self-contained file — inline CSS and SVG, no script, no CDN. */
-
-const COLORS = ["#2563eb", "#f59e0b", "#10b981", "#ef4444"];
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-/** Markdown-ish inline code and bold in the fixed texts → HTML. */
-const inline = (text: string) =>
-  escapeHtml(text)
-    .replace(/`([^`]+)`/g, "<code>$1</code>")
-    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
-
-interface Metric {
-  title: string;
-  unit: string;
-  pick: (stats: PatternStats) => number;
-  format: (value: number) => string;
+/**
+ * compare.html: one self-contained file — inline CSS, SVG and one inline script (bundled from page/script.ts);
+ * no CDN, no network. Verdict first, then the team's own workload, then the measured figures behind both.
+ */
+function charts(result: ComparisonResult): string {
+  const designs = result.designs;
+  const rowsOf = (kind: "read" | "write", pick: (s: PatternStats) => number) =>
+    PATTERNS.filter((p) => p.kind === kind).map((pattern) => ({
+      label: patternLabel(pattern.id),
+      values: designs.flatMap((design) => {
+        const stats = design.patterns.find((p) => p.pattern === pattern.id);
+        return stats ? [{ design: design.design, value: pick(stats) }] : [];
+      }),
+    }));
+  const latency =
+    result.meta.target.kind === "dynamodb-local"
+      ? "local: DynamoDB Local on this machine"
+      : "this machine to the endpoint";
+  const estimate = (s: PatternStats) =>
+    LATENCY_MODEL.apiOverheadMs.value + s.roundTripsPerOp * LATENCY_MODEL.dynamoRoundTripMs.value;
+  const pair = (
+    title: string,
+    unit: string,
+    pick: (s: PatternStats) => number,
+    format: Chart["format"],
+    note?: string,
+  ) =>
+    `<div class="pair">${barChart({ title: `${title} — reads`, unit, rows: rowsOf("read", pick), format, ...(note && { note }) })}${barChart(
+      {
+        title: `${title} — writes`,
+        unit,
+        rows: rowsOf("write", pick),
+        format,
+      },
+    )}</div>`;
+  return [
+    pair("Cost per million operations", "USD, on-demand", (s) => s.costPerMillionOps, usd),
+    pair(
+      "DynamoDB requests per operation",
+      "requests",
+      (s) => s.requestsPerOp,
+      (v) => num(v),
+    ),
+    pair(
+      "Round trips in sequence per operation",
+      "round trips",
+      (s) => s.roundTripsPerOp,
+      (v) => num(v),
+      "Requests sent together count once: this, not the request count, is what network latency multiplies.",
+    ),
+    pair("Estimated AWS latency per operation", "ms, p50 model", estimate, (v) => num(v, 1)),
+    `<h3>Measured latency (${escapeHtml(latency)})</h3><p class="local">These are <strong>local</strong> figures: ${
+      result.meta.target.kind === "dynamodb-local"
+        ? "a JVM on the same small machine, sub-millisecond network. They rank code paths, not AWS latency."
+        : "they include this machine's distance to the endpoint."
+    }</p>`,
+    pair(
+      "Measured latency p50 (local)",
+      "ms",
+      (s) => s.latencyMs.p50,
+      (v) => num(v),
+    ),
+  ].join("");
 }
 
-const METRICS: Metric[] = [
-  { title: "DynamoDB requests per operation", unit: "requests", pick: (s) => s.requestsPerOp, format: (v) => num(v) },
-  {
-    title: "Billed read capacity per operation",
-    unit: "RCU",
-    pick: (s) => s.billedReadUnitsPerOp,
-    format: (v) => num(v),
-  },
-  {
-    title: "Billed write capacity per operation",
-    unit: "WCU",
-    pick: (s) => s.billedWriteUnitsPerOp,
-    format: (v) => num(v),
-  },
-  { title: "On-demand cost per million operations", unit: "USD", pick: (s) => s.costPerMillionOps, format: usd },
-  { title: "Latency p50 (local: see caveats)", unit: "ms", pick: (s) => s.latencyMs.p50, format: (v) => num(v) },
-  { title: "Latency p99 (local: see caveats)", unit: "ms", pick: (s) => s.latencyMs.p99, format: (v) => num(v) },
-];
-
-function barChart(metric: Metric, designs: DesignResult[]): string {
-  const barHeight = 11;
-  const gap = 6;
-  const labelWidth = 56;
-  const width = 620;
-  const plot = width - labelWidth - 90;
-  const rowHeight = designs.length * barHeight + gap;
-  const values = designs.flatMap((design) => design.patterns.map(metric.pick));
-  const max = Math.max(...values, 1e-9);
-  const height = PATTERNS.length * rowHeight + 8;
-  const parts: string[] = [];
-  PATTERNS.forEach(({ id, title }, row) => {
-    const y0 = 4 + row * rowHeight;
-    parts.push(
-      `<text x="0" y="${y0 + (designs.length * barHeight) / 2 + 4}" class="label"><title>${escapeHtml(title)}</title>${id}</text>`,
-    );
-    designs.forEach((design, index) => {
-      const stats = design.patterns.find((p) => p.pattern === id);
-      if (!stats) return;
-      const value = metric.pick(stats);
-      const w = Math.max(value > 0 ? 1 : 0, (value / max) * plot);
-      const y = y0 + index * barHeight;
-      parts.push(
-        `<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight - 2}" fill="${COLORS[index % COLORS.length]}"><title>${escapeHtml(`${id} ${design.design}: ${metric.format(value)} ${metric.unit}`)}</title></rect>`,
-        `<text x="${(labelWidth + w + 4).toFixed(1)}" y="${y + barHeight - 3}" class="value">${escapeHtml(metric.format(value))}</text>`,
-      );
-    });
-  });
-  return `<figure><figcaption>${escapeHtml(metric.title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(metric.title)}">${parts.join("")}</svg></figure>`;
+function latencySection(): string {
+  const rows = Object.values(LATENCY_MODEL).map((parameter) => [
+    escapeHtml(parameter.label),
+    `${parameter.value} ${parameter.unit}`,
+    inline(parameter.source).replace(/(https:\/\/[^\s)]+)/g, '<a href="$1">$1</a>'),
+  ]);
+  return `<section id="latency"><h2>AWS latency model</h2>
+<p>Estimated latency of an operation = API time outside DynamoDB + round trips in sequence × one DynamoDB round trip. The round trips are measured: the meter records when each request was sent and answered, and requests sent together (in parallel) count once. Both parameters can be changed in <a href="#mix">Your workload</a>.</p>
+${htmlTable(["parameter", "value", "source"], rows)}</section>`;
 }
 
-function legend(designs: DesignResult[]): string {
-  return `<p class="legend">${designs
-    .map(
-      (design, index) =>
-        `<span><i style="background:${COLORS[index % COLORS.length]}"></i>${escapeHtml(design.design)} — ${escapeHtml(designName(design.design))}</span>`,
-    )
-    .join(" ")}</p>`;
-}
-
-function htmlTable(header: string[], rows: string[][]): string {
-  return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join("")}</tr>`)
-    .join("")}</tbody></table>`;
-}
-
-function summary(result: ComparisonResult, found: Finding[]): string {
-  const rows = PATTERNS.flatMap(({ id, title }) =>
+function detailTable(result: ComparisonResult, context: ReportContext): string {
+  const rows = PATTERNS.flatMap(({ id }) =>
     result.designs.map((design, index) => {
       const s = design.patterns.find((p) => p.pattern === id);
-      const winner = found.find((f) => f.pattern === id)?.winner;
+      const winner = context.found.find((f) => f.pattern === id)?.winner;
       return [
-        index === 0 ? `<strong>${id}</strong> ${escapeHtml(title)}` : "",
-        `<span class="dot" style="background:${COLORS[index % COLORS.length]}"></span>${escapeHtml(design.design)}${winner === design.design ? " ✓" : ""}`,
+        index === 0 ? `<strong>${id}</strong> ${escapeHtml(patternLabel(id).slice(id.length + 1))}` : "",
+        `<span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(design.design)}${winner === design.design ? " ✓" : ""}`,
         s ? escapeHtml(commands(s.commandsPerOp)) : "–",
         s ? num(s.requestsPerOp) : "–",
-        s ? `${num(s.readUnitsPerOp)} / ${num(s.writeUnitsPerOp)}` : "–",
+        s ? num(s.roundTripsPerOp) : "–",
         s ? `${num(s.billedReadUnitsPerOp)} / ${num(s.billedWriteUnitsPerOp)}` : "–",
         s ? usd(s.costPerMillionOps) : "–",
-        s ? `${num(s.latencyMs.p50)} / ${num(s.latencyMs.p95)} / ${num(s.latencyMs.p99)}` : "–",
+        s ? `${num(s.latencyMs.p50)} / ${num(s.latencyMs.p99)}` : "–",
         s ? String(s.errors) : "–",
       ];
     }),
@@ -118,52 +115,14 @@ function summary(result: ComparisonResult, found: Finding[]): string {
       "design",
       "requests per op",
       "requests/op",
-      "reported RCU / WCU",
+      "round trips/op",
       "billed RCU / WCU",
       "$ per million ops",
-      "p50 / p95 / p99 ms",
+      "local p50 / p99 ms",
       "errors",
     ],
     rows,
   );
-}
-
-function attributeList(item: Record<string, unknown>, skip: string[]): string {
-  return Object.entries(item)
-    .filter(([name]) => !skip.includes(name))
-    .map(([name, value]) => {
-      const text = typeof value === "string" ? value : JSON.stringify(value);
-      const short = text.length > 48 ? `${text.slice(0, 45)}…` : text;
-      return `<span class="attr"><b>${escapeHtml(name)}</b> ${escapeHtml(short)}</span>`;
-    })
-    .join(" ");
-}
-
-function layoutTable(sample: SampleTable, tableName: string): string {
-  const rows: string[] = [];
-  for (const partition of sample.partitions) {
-    partition.items.forEach((item, index) => {
-      rows.push(
-        `<tr>${index === 0 ? `<td class="pk" rowspan="${partition.items.length}">${escapeHtml(partition.partitionKey)}</td>` : ""}${
-          sample.rangeKey ? `<td class="sk">${escapeHtml(String(item[sample.rangeKey] ?? ""))}</td>` : ""
-        }<td>${attributeList(item, [sample.hashKey, ...(sample.rangeKey ? [sample.rangeKey] : [])])}</td></tr>`,
-      );
-    });
-  }
-  return `<h4>${escapeHtml(sample.tableId)} <small>(${escapeHtml(tableName)})</small></h4><table class="layout"><thead><tr><th>${escapeHtml(sample.hashKey)} (partition key)</th>${
-    sample.rangeKey ? `<th>${escapeHtml(sample.rangeKey)} (sort key)</th>` : ""
-  }<th>attributes</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
-}
-
-function layouts(result: ComparisonResult): string {
-  return result.designs
-    .map(
-      (design) =>
-        `<section class="design"><h3>${escapeHtml(design.design)} — ${escapeHtml(designName(design.design))}</h3>${design.samples
-          .map((sample) => layoutTable(sample, design.tables[sample.tableId] ?? sample.tableId))
-          .join("")}</section>`,
-    )
-    .join("");
 }
 
 function storage(result: ComparisonResult): string {
@@ -179,11 +138,11 @@ function storage(result: ComparisonResult): string {
       "storage $/month",
       "Scan census",
     ],
-    result.designs.map((design) => {
+    result.designs.map((design: DesignResult) => {
       const s = design.storage;
       const scanned = design.scannedStorage;
       return [
-        escapeHtml(design.design),
+        escapeHtml(designName(design.design)),
         String(s.tables.length),
         num(s.items),
         bytes(s.itemBytes),
@@ -200,37 +159,66 @@ function storage(result: ComparisonResult): string {
 }
 
 const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#111}
-h1{font-size:1.5rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:12.5px}th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
-th{background:#f5f5f5}.charts{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{font-weight:600;margin-bottom:.2rem}
-svg .label{font-size:11px;fill:#333}svg .value{font-size:10px;fill:#555}
-.legend span{margin-right:1.2rem}.legend i,.dot{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
-.layout td.pk{background:#eef4ff;font-family:ui-monospace,monospace;white-space:nowrap}.layout td.sk{font-family:ui-monospace,monospace;white-space:nowrap}
-.attr{display:inline-block;margin:0 .6rem .1rem 0;font-family:ui-monospace,monospace;font-size:11px}.attr b{color:#555;font-weight:600}
+body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;margin:1.5rem auto;max-width:1280px;padding:0 1rem;color:#111}
+h1{font-size:1.6rem;margin-bottom:.3rem}h2{margin-top:2.4rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
+nav a{margin-right:1rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}
+th{background:#f5f5f5}
+.scoreboard{font-size:15px}.scoreboard .big{font-size:20px;font-weight:700}.best{background:#dcfce7;color:#166534;border-radius:4px;padding:1px 6px;font-size:12px}
+.quotes li{font-size:16px;margin:.5rem 0}.win{color:#166534;font-weight:600}.loss{color:#991b1b;font-weight:600}.even{color:#555}
+.pair{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0 0 1rem}figcaption{font-weight:600;font-size:15px;margin-bottom:.2rem}
+.chart-note{margin:.1rem 0;font-size:13px;color:#444}.local{background:#f3f4f6;padding:.4rem .8rem}
+svg .label{font-size:13px;fill:#222}svg .value{font-size:12px;fill:#333}
+.dot{display:inline-block;width:12px;height:12px;margin-right:5px;border-radius:2px;vertical-align:-1px}
+.mix-editor{display:flex;gap:1.5rem;flex-wrap:wrap}.mix-inputs{flex:1 1 420px}.mix-outputs{flex:1 1 600px}
+fieldset{border:1px solid #ddd;margin:.5rem 0;padding:.4rem .8rem}fieldset label{display:flex;justify-content:space-between;gap:.5rem;margin:.15rem 0;font-size:13px}
+fieldset input{width:9rem;font-size:13px}label.ap span{flex:1}#mix-results tr.cheapest td{background:#f0fdf4}.hint{font-size:13px;color:#444}
+.panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:1rem;align-items:start}
+.design-panel{border:1px solid #ddd;border-radius:6px;padding:.2rem .8rem;overflow-x:auto}
+.switch button{font-size:13px;margin:0 .3rem .3rem 0;padding:2px 10px;border:1px solid #888;background:#fff;border-radius:4px;cursor:pointer}.switch button.on{background:#1e3a8a;color:#fff}
+.layout{font-size:12px}.layout td.k{font-family:ui-monospace,monospace;white-space:nowrap}.layout td.pk{font-weight:600}
+.layout tr.partition td{background:#eef2ff;font-size:12px}.layout tr.sparse td{background:#f3f4f6;color:#555}
+.layout td.attrs{white-space:nowrap}.layout tr.absent td{opacity:.45}.attr{display:inline-block;margin:0 .6rem .1rem 0;font-family:ui-monospace,monospace;font-size:12px}.attr b{color:#555;font-weight:600}
+.e-user td.pk,.swatch.e-user{border-left:6px solid #2563eb}.e-event td.pk,.swatch.e-event{border-left:6px solid #f59e0b}.e-registration td.pk,.swatch.e-registration{border-left:6px solid #10b981}
+.swatch{padding:0 .6rem;margin-right:1rem}
+.layout tr.hit td{background:#fef08a!important;opacity:1}.reads{font-size:13px}
 .note{background:#fffbe6;border:1px solid #f0e0a0;padding:.5rem .8rem}li{margin:.25rem 0}code{font-size:90%}
 `;
 
-export function renderHtml(result: ComparisonResult, found: Finding[]): string {
+export function renderHtml(context: ReportContext): string {
+  const { result, found } = context;
   const { meta, prices } = result;
   const local = meta.target.kind === "dynamodb-local";
-  const designs = result.designs;
-  const title = `tablelab: ${designs.map((d) => designName(d.design as TableDesign)).join(" vs ")} — measured`;
+  const title = `tablelab: ${result.designs.map((d) => designName(d.design)).join(" vs ")}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>
 <h1>${escapeHtml(title)}</h1>
-<p>Run ${escapeHtml(meta.startedAt)} on ${local ? "DynamoDB Local (started by the run)" : escapeHtml(`${meta.target.endpoint ?? "AWS"} ${meta.target.region ?? ""}`)}; seed <code>${escapeHtml(meta.seed)}</code>;
+<p>Measured ${escapeHtml(meta.startedAt)} on ${local ? "DynamoDB Local (started by the run)" : escapeHtml(`${meta.target.endpoint ?? "AWS"} ${meta.target.region ?? ""}`)}: seed <code>${escapeHtml(meta.seed)}</code>,
 ${num(meta.dataset.users)} users, ${num(meta.dataset.events)} events (${meta.dataset.fullEvents} full), ${num(meta.dataset.registrations)} registrations;
 ${meta.ops} operations per pattern and design at concurrency ${meta.concurrency}; ${(meta.durationMs / 1000).toFixed(1)} s.</p>
+<nav><a href="#verdict">Verdict</a><a href="#mix">Your workload</a><a href="#charts">Per pattern</a><a href="#latency">Latency model</a><a href="#scale">Scale</a><a href="#hot">Hot partitions</a><a href="#layout">Layout</a><a href="#details">Details</a></nav>
+${verdictSection(context)}
+${mixSection(context)}
+<section id="charts"><h2>Per access pattern: cost and requests first</h2>
+<p class="legend">${result.designs
+    .map(
+      (design, index) =>
+        `<span><span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(designName(design.design))} <code>${escapeHtml(design.design)}</code></span>`,
+    )
+    .join(" ")}</p>
+${charts(result)}</section>
+${latencySection()}
+${scaleSection(context)}
+${hotSection(context)}
+${layoutSection(result.designs)}
+<section id="details"><h2>Details</h2>
 <p>Prices: on-demand ${escapeHtml(prices.region)}: $${prices.writeRequestUnitPerMillion}/million WRU, $${prices.readRequestUnitPerMillion}/million RRU, $${prices.storageGbMonth}/GB-month, as of ${escapeHtml(prices.asOf)} (<a href="${escapeHtml(prices.source)}">${escapeHtml(prices.source)}</a>). ${escapeHtml(prices.note ?? "")}</p>
 <div class="note"><ul>${caveats(local, meta.calibration)
     .map((line) => `<li>${inline(line)}</li>`)
     .join("")}</ul></div>
-<h2>Charts</h2>${legend(designs)}
-<div class="charts">${METRICS.map((metric) => barChart(metric, designs)).join("")}</div>
-<h2>Per access pattern</h2>${summary(result, found)}
-<h2>Where each design wins, and why</h2><ul>${found
+<h3>Every pattern, every design</h3>${detailTable(result, context)}
+<h3>Where each design wins, and why</h3><ul>${found
     .map(
       (f) =>
         `<li><strong>${f.pattern}</strong> ${escapeHtml(f.title)} — ${f.winner === "tie" ? "no winner" : `<strong>${escapeHtml(f.winner)}</strong> wins`}: ${escapeHtml(f.margin)}. ${inline(f.why)}</li>`,
@@ -238,11 +226,10 @@ ${meta.ops} operations per pattern and design at concurrency ${meta.concurrency}
     .join("")}</ul>
 <h3>Where one table per entity is better</h3><ul>${PER_ENTITY_ADVANTAGES.map((line) => `<li>${inline(line)}</li>`).join("")}</ul>
 <h3>Where single-table design is better</h3><ul>${SINGLE_TABLE_ADVANTAGES.map((line) => `<li>${inline(line)}</li>`).join("")}</ul>
-<h2>Storage</h2>${storage(result)}
-<h2>Table layout</h2>
-<p>Sample items of each design — one user who organizes and attends, one of their events with a few registrations — grouped by partition key, as the items were written.</p>
-${layouts(result)}
-<p>Method and billing rules: <code>docs/comparison.md</code>. Data: <code>compare.json</code>.</p>
+<h3>Storage</h3>${storage(result)}
+<p>Method and billing rules: <code>docs/comparison.md</code>. Data: <code>compare.json</code>.</p></section>
+<script type="application/json" id="tablelab-data">${scriptJson(pageData(context))}</script>
+<script>${pageScript()}</script>
 </body></html>
 `;
 }

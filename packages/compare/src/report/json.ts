@@ -1,7 +1,7 @@
-import type { ComparisonResult } from "../run.js";
-import type { Finding } from "./findings.js";
+import type { ReportContext } from "./context.js";
 
-/** compare.json: everything measured, plus the findings the Markdown and HTML reports state. */
-export function renderJson(result: ComparisonResult, findings: Finding[]): string {
-  return `${JSON.stringify({ ...result, findings }, null, 2)}\n`;
+/** compare.json: everything measured, the findings, the workload model's figures and the mixes priced on them. */
+export function renderJson(context: ReportContext): string {
+  const { result, found, model, mixes } = context;
+  return `${JSON.stringify({ ...result, findings: found, model, mixes }, null, 2)}\n`;
 }

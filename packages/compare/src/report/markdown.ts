@@ -1,20 +1,16 @@
-import type { TableDesign } from "@tablelab/core";
 import type { ComparisonResult, DesignResult } from "../run.js";
 import { PATTERNS } from "../workloads/types.js";
 import { caveats } from "./caveats.js";
+import type { ReportContext } from "./context.js";
 import { PER_ENTITY_ADVANTAGES, SINGLE_TABLE_ADVANTAGES } from "./explanations.js";
 import type { Finding } from "./findings.js";
 import { tally } from "./findings.js";
 import { bytes, commands, num, usd } from "./format.js";
+import { money } from "./html-kit.js";
+import { designName } from "./names.js";
+import { quotableSentences } from "./verdict.js";
 
-const DESIGN_NAMES: Record<TableDesign, string> = {
-  single: "single-table (ElectroDB)",
-  multi: "one table per entity",
-};
-
-export function designName(design: TableDesign): string {
-  return DESIGN_NAMES[design] ?? design;
-}
+export { designName } from "./names.js";
 
 function table(header: string[], rows: string[][]): string {
   const escapeCell = (cell: string) => cell.replace(/\|/g, "\\|");
@@ -210,7 +206,34 @@ function seedingTable(result: ComparisonResult): string {
   );
 }
 
-export function renderMarkdown(result: ComparisonResult, found: Finding[]): string {
+/** The verdict, as in the HTML report: a month of each priced mix per design, and the sentences to quote. */
+function verdict(context: ReportContext): string[] {
+  const out = ["## Verdict", ""];
+  for (const sentence of quotableSentences(context)) out.push(`- ${sentence}`);
+  out.push("");
+  for (const mix of context.mixes) {
+    out.push(
+      `**${mix.mix.name}**: ${num(Math.round(mix.totalOps))} operations a month, ${num(mix.mix.users)} users, ${num(mix.mix.events)} events, ${num(mix.mix.registrationsPerEvent)} registrations per event`,
+      "",
+      table(
+        ["design", "$/month", "reads", "writes", "storage", "requests/month", "AWS latency (est., mean)"],
+        mix.designs.map((design) => [
+          `${design.label} (\`${design.id}\`)`,
+          money(design.totalCost),
+          money(design.readCost),
+          money(design.writeCost),
+          money(design.storageCost),
+          num(Math.round(design.requests)),
+          `~${design.latencyMs.toFixed(1)} ms`,
+        ]),
+      ),
+      "",
+    );
+  }
+  return out;
+}
+
+export function renderMarkdown(result: ComparisonResult, found: Finding[], context?: ReportContext): string {
   const { meta, prices } = result;
   const local = meta.target.kind === "dynamodb-local";
   const wins = tally(found);
@@ -230,6 +253,7 @@ export function renderMarkdown(result: ComparisonResult, found: Finding[]): stri
       `as of ${prices.asOf} (${prices.source}). ${prices.note ?? ""}`,
     "",
   );
+  if (context) out.push(...verdict(context));
   for (const line of caveats(local, meta.calibration)) out.push(`- ${line}`);
   out.push("", "## Per access pattern", "");
   if (result.designs.length > 1) {

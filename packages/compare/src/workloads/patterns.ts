@@ -67,22 +67,28 @@ const definitions: Record<PatternId, Definition> = {
 
   // Three renames for each email change: a rename is what fans out to copies (single-table keeps the attendee's
   // name on each registration); an email change swaps the uniqueness marker in a transaction.
-  AP4: ({ dataset, random, ops }) => ({
-    ops: distinct(random, dataset.users, ops).map((user, index): PlannedOp => {
-      const email = index % 4 === 3;
-      return {
-        variant: email ? "email change" : "rename",
-        run: async (store) => {
-          await store.updateUser(
-            user.userId,
-            user.userId,
-            email ? { email: `moved.${pad(index)}@example.org` } : { name: `Renamed ${pad(index)}` },
-          );
-          return { items: 1 };
-        },
-      };
-    }),
-  }),
+  // `items`: the user's registrations, which a rename may copy onto (the fan-out the mix model scales).
+  AP4: ({ dataset, random, ops }) => {
+    const perUser = new Map<string, number>();
+    for (const r of dataset.registrations) perUser.set(r.userId, (perUser.get(r.userId) ?? 0) + 1);
+    return {
+      ops: distinct(random, dataset.users, ops).map((user, index): PlannedOp => {
+        const email = index % 4 === 3;
+        const registrations = perUser.get(user.userId) ?? 0;
+        return {
+          variant: email ? "email change" : "rename",
+          run: async (store) => {
+            await store.updateUser(
+              user.userId,
+              user.userId,
+              email ? { email: `moved.${pad(index)}@example.org` } : { name: `Renamed ${pad(index)}` },
+            );
+            return { items: registrations };
+          },
+        };
+      }),
+    };
+  },
 
   AP5: ({ dataset, random, ops }) => ({
     ops: Array.from({ length: ops }, (_, index) => {

@@ -3,6 +3,7 @@ import type { BillingCalibration, Prices } from "../billing.js";
 import { type OpRecord, type PatternStats, patternStats, recordOf } from "../metrics.js";
 import { opClock, withOpClock } from "../op-clock.js";
 import { runPool } from "../pool.js";
+import { collectTraffic, summarizeTraffic, type TrafficMap } from "../traffic.js";
 import type { PlannedOp, WalkResult, Workload } from "./types.js";
 
 export interface PlannedWorkload {
@@ -62,9 +63,12 @@ export async function runWorkload(planned: PlannedWorkload, options: RunOptions)
       : undefined;
   });
 
+  const traffic: TrafficMap = new Map();
   const records: OpRecord[] = await runPool(ops, options.concurrency, async (op, index) => {
     options.signal?.throwIfAborted();
-    const run = await withOpClock(clockFor(index, "run"), () => measured(() => op.run(options.store, prepared[index])));
+    const run = await withOpClock(clockFor(index, "run"), () =>
+      collectTraffic(traffic, () => measured(() => op.run(options.store, prepared[index]))),
+    );
     options.onOperation?.();
     const base = { design: options.design, pattern: workload.id, variant: op.variant };
     return run.outcome.ok
@@ -86,6 +90,7 @@ export async function runWorkload(planned: PlannedWorkload, options: RunOptions)
     walks,
     options.calibration,
   );
+  if (traffic.size > 0) stats.traffic = summarizeTraffic(traffic);
   const firstError = records.find((record) => record.error !== undefined)?.error;
   return { stats, records, firstError };
 }

@@ -16,6 +16,8 @@ export interface DbCall {
   transactionItems: number;
   ok: boolean;
   durationMs: number;
+  /** `performance.now()` when the call was sent: with `durationMs`, which calls overlapped (see `roundTripDepth`). */
+  startedMs: number;
   /** Made inside `runAsAdmin` (an offline admin tool such as `pnpm check-integrity`), not by the API or a benchmark. */
   admin?: true;
 }
@@ -34,6 +36,29 @@ export class Meter {
   get durationMs(): number {
     return this.calls.reduce((sum, call) => sum + call.durationMs, 0);
   }
+  /** Round trips in sequence: what a client waits for, whatever ran in parallel (see `roundTripDepth`). */
+  get roundTrips(): number {
+    return roundTripDepth(this.calls);
+  }
+}
+
+/**
+ * The longest chain of calls where each was sent after the previous one had answered: 1 for a single call or
+ * any number of calls sent together (Promise.all), n for n calls that each waited for the one before. This,
+ * not the request count, is what network latency multiplies.
+ */
+export function roundTripDepth(calls: ReadonlyArray<Pick<DbCall, "startedMs" | "durationMs">>): number {
+  const sorted = [...calls].sort((a, b) => a.startedMs - b.startedMs);
+  const depth: number[] = [];
+  sorted.forEach((call, index) => {
+    let before = 0;
+    for (let earlier = 0; earlier < index; earlier++) {
+      const previous = sorted[earlier] as (typeof sorted)[number];
+      if (previous.startedMs + previous.durationMs <= call.startedMs) before = Math.max(before, depth[earlier] ?? 0);
+    }
+    depth.push(before + 1);
+  });
+  return Math.max(0, ...depth);
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
@@ -161,6 +186,7 @@ export function installMeter(client: DynamoDBClient, options: { requestCapacity:
           transactionItems: input.TransactItems?.length ?? 0,
           ok,
           durationMs: performance.now() - started,
+          startedMs: started,
           ...(isAdminCall() ? { admin: true as const } : {}),
         };
         for (const meter of activeMeters()) meter.calls.push(call);
