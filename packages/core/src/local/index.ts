@@ -1,3 +1,3 @@
 export * from "./dynamodb-local.js";
-export * from "./tables.js";
 export * from "./processes.js";
+export * from "./tables.js";
