@@ -32,6 +32,8 @@ export interface DynamoDbLocal {
   pid: number;
   /** False when the Java at hand could not run the loopback launcher: then every interface is bound. */
   loopbackOnly: boolean;
+  /** Settles when the process ends, whoever ended it: "code 0", "SIGKILL", … */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -127,11 +129,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   });
   running.add(child);
   installExitHook();
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? `code ${code}`)),
+  );
   child.once("exit", () => running.delete(child));
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   while (!(await isDynamoDbAnswering(endpoint, 500))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
@@ -145,6 +149,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     port,
     pid: child.pid ?? -1,
     loopbackOnly,
+    exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
