@@ -93,7 +93,8 @@ export function describeInstance(instance: DevInstance): string {
 }
 
 export interface Claim {
-  instance: DevInstance;
+  /** The record as last written. */
+  readonly instance: DevInstance;
   /** Lines about orphans of a killed run that were stopped on the way. */
   cleanedUp: string[];
   /** Rewrites the record (e.g. once a child's pid is known). */
@@ -143,7 +144,9 @@ export async function claimPorts(dataDir: string, instance: Omit<DevInstance, "o
     throw error;
   }
   return {
-    instance: record,
+    get instance() {
+      return record;
+    },
     cleanedUp,
     update(change) {
       record = { ...record, ...change };
