@@ -84,6 +84,7 @@ describe("DynamoDB Local stopped while the API serves", () => {
       });
       expect(event.status).toBe(201);
       const { eventId } = await json<{ eventId: string }>(event);
+      expect(await json(await fetch(`${base}/health`))).toEqual({ status: "ok", design, database: "up" });
       apis.set(design, {
         base,
         token,
@@ -169,6 +170,16 @@ describe("DynamoDB Local stopped while the API serves", () => {
         expect(elapsed, label).toBeLessThan(5000);
       }
     });
+
+    it.each(TABLE_DESIGNS)("%s design: /health, which makes no database call, reports it down", async (design) => {
+      const api = apis.get(design);
+      const health = await fetch(`${api?.base}/health`);
+      expect(health.status).toBe(503);
+      expect(health.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+      const body = await json<{ error: { code: string; message: string } }>(health);
+      expect(body.error.code).toBe("service_unavailable");
+      expect(body.error.message).toMatch(/^the database did not answer the last request \(ECONNREFUSED/);
+    });
   });
 
   describe("when it is back on the same port", () => {
@@ -189,6 +200,7 @@ describe("DynamoDB Local stopped while the API serves", () => {
       expect((await create?.())?.status).toBe(201);
       expect((await register?.())?.status).toBe(201);
       expect((await rename?.())?.status).toBe(200);
+      expect(await json(await fetch(`${api?.base}/health`))).toEqual({ status: "ok", design, database: "up" });
     });
   });
 });

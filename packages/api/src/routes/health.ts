@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/env.js";
+import { ApiError } from "../http/errors.js";
 import { errorResponses } from "../http/responses.js";
 import { authenticate } from "../middleware/auth.js";
 
@@ -7,14 +8,24 @@ const health = createRoute({
   method: "get",
   path: "/health",
   tags: ["system"],
-  summary: "Liveness; makes no database call",
+  summary: "Liveness and the database's state as last seen; makes no database call",
+  description:
+    "200 while the last DynamoDB call the service made got an answer (or none was made yet: `database` is " +
+    '"unknown"); 503 `service_unavailable` while the last one found the database unreachable, throttled or ' +
+    "timed out — the state of the data routes, which answer 503 then too. It changes only with traffic.",
   middleware: [authenticate({ required: false })] as const,
   responses: {
     200: {
       description: "the service is up",
       content: {
         "application/json": {
-          schema: z.object({ status: z.literal("ok"), design: z.enum(["single", "multi"]) }).meta({ id: "Health" }),
+          schema: z
+            .object({
+              status: z.literal("ok"),
+              design: z.enum(["single", "multi"]),
+              database: z.enum(["up", "unknown"]),
+            })
+            .meta({ id: "Health" }),
         },
       },
     },
@@ -22,6 +33,16 @@ const health = createRoute({
   },
 });
 
-export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(health, (c) =>
-  c.json({ status: "ok" as const, design: c.var.deps.store.design }, 200),
-);
+export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(health, (c) => {
+  const database = c.var.deps.databaseHealth;
+  const failure = database?.lastFailure();
+  if (failure) {
+    const seconds = Math.round((c.var.deps.now().getTime() - failure.at.getTime()) / 1000);
+    throw new ApiError(
+      "service_unavailable",
+      `the database did not answer the last request (${failure.reason}, ${seconds} s ago)`,
+    );
+  }
+  const state = database?.state() === "up" ? "up" : "unknown";
+  return c.json({ status: "ok" as const, design: c.var.deps.store.design, database: state }, 200);
+});
