@@ -1,10 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@tablelab/core/local";
 import { afterAll, describe, expect, it } from "vitest";
-import { alive, startDevProcess } from "../support/dev-process.js";
+import { alive, devJavaPid, startDevProcess } from "../support/dev-process.js";
 
 /**
  * `pnpm dev` for real: DynamoDB Local with data on disk, the API under its watcher, on free ports. Stopped with
@@ -17,7 +17,6 @@ async function startDev(ports: { api: number; dynamo: number }) {
   const dev = await startDevProcess({
     apiPort: ports.api,
     env: { DYNAMODB_LOCAL_PORT: String(ports.dynamo), JWT_SECRET: "", TABLELAB_DATA_DIR: dataDir },
-    timeoutMs: 45_000,
   });
   started.push(dev.child);
   return dev;
@@ -47,7 +46,7 @@ describe("pnpm dev", () => {
     });
     expect(signUp.status).toBe(201);
     const { user } = (await signUp.json()) as { user: { userId: string } };
-    const javaPid = Number(readFileSync(join(dataDir, "dynamodb-local.pid"), "utf8"));
+    const javaPid = devJavaPid(dataDir, ports.dynamo);
     expect(alive(javaPid)).toBe(true);
 
     await stopDev(first.child);
@@ -57,7 +56,7 @@ describe("pnpm dev", () => {
     const again = await fetch(`${second.base}/users/${user.userId}`);
     expect(again.status).toBe(200);
     expect(((await again.json()) as { name: string }).name).toBe("Persistent");
-    const secondJavaPid = Number(readFileSync(join(dataDir, "dynamodb-local.pid"), "utf8"));
+    const secondJavaPid = devJavaPid(dataDir, ports.dynamo);
     await stopDev(second.child);
     expect(alive(secondJavaPid)).toBe(false);
   });

@@ -10,10 +10,10 @@ describe.each(DESIGNS)("HTTP conventions (%s design)", (design) => {
   const t = useTestApp(design, "http-conv");
 
   describe("GET /health", () => {
-    it("answers 200 { status: ok, design } without a database call", async () => {
+    it("answers 200 { status: ok, design, database } without a database call", async () => {
       const reply = await t().get("/health");
       expect(reply.status).toBe(200);
-      expect(reply.body).toEqual({ status: "ok", design });
+      expect(reply.body).toEqual({ status: "ok", design, database: expect.stringMatching(/^(up|unknown)$/) });
       expect(reply.headers.get("x-db-requests")).toBe("0");
       expect(reply.headers.get("x-db-read-units")).toBe("0");
       expect(reply.headers.get("x-db-write-units")).toBe("0");

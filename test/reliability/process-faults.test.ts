@@ -15,7 +15,7 @@ import { type DynamoDbLocal, ensureTable, freePort, startDynamoDbLocal } from "@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../packages/api/src/config.js";
 import { buildRuntime } from "../../packages/api/src/runtime.js";
-import { alive, startDevProcess } from "../support/dev-process.js";
+import { alive, devJavaPid, startDevProcess } from "../support/dev-process.js";
 
 /**
  * Faults of the process and of the database, on real processes:
@@ -84,6 +84,7 @@ describe("DynamoDB Local stopped while the API serves", () => {
       });
       expect(event.status).toBe(201);
       const { eventId } = await json<{ eventId: string }>(event);
+      expect(await json(await fetch(`${base}/health`))).toEqual({ status: "ok", design, database: "up" });
       apis.set(design, {
         base,
         token,
@@ -169,6 +170,16 @@ describe("DynamoDB Local stopped while the API serves", () => {
         expect(elapsed, label).toBeLessThan(5000);
       }
     });
+
+    it.each(TABLE_DESIGNS)("%s design: /health, which makes no database call, reports it down", async (design) => {
+      const api = apis.get(design);
+      const health = await fetch(`${api?.base}/health`);
+      expect(health.status).toBe(503);
+      expect(health.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+      const body = await json<{ error: { code: string; message: string } }>(health);
+      expect(body.error.code).toBe("service_unavailable");
+      expect(body.error.message).toMatch(/^the database did not answer the last request \(ECONNREFUSED/);
+    });
   });
 
   describe("when it is back on the same port", () => {
@@ -189,6 +200,7 @@ describe("DynamoDB Local stopped while the API serves", () => {
       expect((await create?.())?.status).toBe(201);
       expect((await register?.())?.status).toBe(201);
       expect((await rename?.())?.status).toBe(200);
+      expect(await json(await fetch(`${api?.base}/health`))).toEqual({ status: "ok", design, database: "up" });
     });
   });
 });
@@ -236,7 +248,6 @@ describe.each(killDesigns)("pnpm dev killed with SIGKILL during a write load (%s
   const groups: number[] = [];
   const javaPids: number[] = [];
   let ports: { api: number; dynamo: number };
-  const pidFile = join(dataDir, "dynamodb-local.pid");
   /** Everything the API acknowledged with a 201. */
   const acknowledged = {
     users: [] as Array<{ userId: string; token: string }>,
@@ -256,7 +267,7 @@ describe.each(killDesigns)("pnpm dev killed with SIGKILL during a write load (%s
       },
     });
     groups.push(child.pid as number);
-    const javaPid = Number(readFileSync(pidFile, "utf8"));
+    const javaPid = devJavaPid(dataDir, ports.dynamo);
     javaPids.push(javaPid);
     return { child, base, javaPid, output };
   }
@@ -380,7 +391,8 @@ describe.each(killDesigns)("pnpm dev killed with SIGKILL during a write load (%s
     await until(() => processGroup(group).length === 0, 10_000, "the killed group to be gone");
     expect(acknowledged.users.length).toBeGreaterThan(0);
     expect(acknowledged.registrations.length).toBeGreaterThan(0);
-    expect(existsSync(pidFile)).toBe(true); // left behind: the next start must cope with it
+    // Left behind: the next start must find its owner dead and clear the claim.
+    expect(existsSync(join(dataDir, "run", `dynamodb-${ports.dynamo}.json`))).toBe(true);
 
     const second = await startDev();
     await verifyAcknowledged(second.base);
@@ -390,7 +402,7 @@ describe.each(killDesigns)("pnpm dev killed with SIGKILL during a write load (%s
     expect(report.counts.registrations).toBeGreaterThanOrEqual(acknowledged.registrations.length);
   }, 150_000);
 
-  it("stops the DynamoDB Local a killed run left behind (by its pid file) and serves the same data", async () => {
+  it("stops the DynamoDB Local a killed run left behind (recorded with its start time) and serves the same data", async () => {
     const group = groups.at(-1) as number;
     const orphan = javaPids.at(-1) as number;
     // Everything but java dies, as when the orchestrator and its server are killed and the JVM survives.

@@ -1,98 +1,226 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, relative } from "node:path";
-import { createDynamoClients, parseTableDesign, tableDefinitions } from "@tablelab/core";
-import { ensureTable, isDynamoDbAnswering, JavaMissingError, startDynamoDbLocal } from "@tablelab/core/local";
+import { createDynamoClients, tableDefinitions } from "@tablelab/core";
+import {
+  ensureTable,
+  isDynamoDbAnswering,
+  JavaMissingError,
+  processIdentity,
+  startDynamoDbLocal,
+} from "@tablelab/core/local";
 import { loadConfig } from "../src/config.js";
-import { dataDirectory, localJwtSecret, repoRoot } from "./local.js";
+import { type Claim, claimPorts, describeInstance, PortClaimedError } from "./instances.js";
+import { CONFIGURATION_HELP, cli, dataDirectory, localJwtSecret, repoRoot, UsageError } from "./local.js";
 
 /**
  * `pnpm dev`: DynamoDB Local with data under .data/ (unless DYNAMODB_ENDPOINT is set), the tables of the chosen
  * design, a kept local JWT secret, and the API under a file watcher. Ctrl-C stops all of it.
+ *
+ * Several may run side by side in one checkout, each on its own PORT and DYNAMODB_LOCAL_PORT: each owns its
+ * DynamoDB Local and that port's data directory (`.data/dynamodb-<port>`; DynamoDB Local keeps one SQLite file
+ * per directory and is not made for two JVMs writing it). The registry in `.data/run/` (see instances.ts) refuses
+ * a start whose port a live instance holds, and lets the next start stop what a killed one left behind.
  */
-const PID_FILE = join(dataDirectory(), "dynamodb-local.pid");
+cli("dev")
+  .description(
+    "Runs the API locally: starts DynamoDB Local (data kept under .data/), creates the tables of the design, " +
+      "and serves the API with interactive docs, reloading on change. Ctrl-C stops everything.",
+  )
+  .addHelpText("after", CONFIGURATION_HELP)
+  .parse();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** A process `pnpm dev` runs: stopped in the reverse order of starting. */
+interface Service {
+  name: string;
+  /** Settles when it ends (by itself or stopped), saying how: "code 1", "SIGKILL", … */
+  exited: Promise<string>;
+  /** Stops it; resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
-/** A DynamoDB Local left running by a `pnpm dev` that was killed outright: stop it by the pid we recorded. */
-async function stopStaleInstance(): Promise<void> {
-  if (!existsSync(PID_FILE)) return;
-  const pid = Number(readFileSync(PID_FILE, "utf8"));
-  rmSync(PID_FILE, { force: true });
-  if (!Number.isInteger(pid) || !alive(pid)) return;
-  let command = "";
-  try {
-    command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {}
-  if (!command.includes("DynamoDBLocal")) return; // the pid was reused by something else: leave it alone
-  console.log(`stopping the DynamoDB Local (pid ${pid}) a previous run left behind`);
-  process.kill(pid, "SIGTERM");
-  for (let waited = 0; alive(pid) && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, "SIGKILL");
+const SIGNAL_GRACE_MS = 1500;
+
+/** True when nothing listens on the port of 127.0.0.1 (we bind it for a moment to find out). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
 }
 
-async function main() {
-  const design = parseTableDesign(process.env.TABLE_DESIGN);
-  let stopDatabase = async () => {};
-  let endpoint = process.env.DYNAMODB_ENDPOINT;
-  if (!endpoint) {
-    await stopStaleInstance();
-    const port = Number(process.env.DYNAMODB_LOCAL_PORT || 8000);
-    if (await isDynamoDbAnswering(`http://127.0.0.1:${port}`)) {
-      throw new Error(
-        `port ${port} already serves a DynamoDB that this checkout did not start; stop it, or set DYNAMODB_ENDPOINT=http://127.0.0.1:${port} to use it, or DYNAMODB_LOCAL_PORT to pick another port`,
-      );
-    }
-    const dbPath = join(dataDirectory(), "dynamodb");
-    const local = await startDynamoDbLocal({ port, dbPath, maxHeap: "256m" });
-    writeFileSync(PID_FILE, String(local.pid));
-    stopDatabase = async () => {
-      await local.stop();
-      rmSync(PID_FILE, { force: true });
-    };
-    endpoint = local.endpoint;
+/** DynamoDB Local's files for one port. `.data/dynamodb` (before ports had their own) becomes port 8000's. */
+function databaseDirectory(dataDir: string, port: number): string {
+  const directory = join(dataDir, `dynamodb-${port}`);
+  const legacy = join(dataDir, "dynamodb");
+  if (port === 8000 && !existsSync(directory) && existsSync(legacy)) renameSync(legacy, directory);
+  return directory;
+}
+
+function shortPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside.startsWith("..") ? path : inside;
+}
+
+function exitOf(child: ChildProcess): Promise<string> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve(child.signalCode ?? `code ${child.exitCode}`);
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? `code ${code}`)));
+}
+
+async function startDatabase(claim: Claim, dataDir: string, port: number): Promise<Service & { endpoint: string }> {
+  const dbPath = databaseDirectory(dataDir, port);
+  const local = await startDynamoDbLocal({ port, dbPath, maxHeap: "256m" });
+  const identity = processIdentity(local.pid);
+  if (identity)
+    claim.update({
+      children: [...claim.instance.children, { ...identity, name: "DynamoDB Local", commandIncludes: "DynamoDBLocal" }],
+    });
+  console.log(`DynamoDB Local on ${local.endpoint} (pid ${local.pid}, data in ${shortPath(dbPath)})`);
+  if (!local.loopbackOnly)
     console.log(
-      `DynamoDB Local on ${endpoint} (pid ${local.pid}, data in ${relative(process.cwd(), dbPath) || dbPath})`,
+      "warning: this Java has no jdk.compiler module, so DynamoDB Local listens on every interface (see README)",
     );
-  }
+  return { name: "DynamoDB Local", exited: local.exited, endpoint: local.endpoint, stop: local.stop };
+}
 
-  const env = { ...process.env, DYNAMODB_ENDPOINT: endpoint, JWT_SECRET: localJwtSecret() };
-  const config = loadConfig(env);
-  const clients = createDynamoClients({ endpoint });
-  for (const definition of tableDefinitions(design)) {
-    const name = config.tableNames[definition.id] as string;
-    if (await ensureTable(clients.client, definition, name)) console.log(`created table ${name}`);
-  }
-  clients.destroy();
-
+function startApiServer(claim: Claim, env: NodeJS.ProcessEnv): Service {
   const tsx = join(repoRoot(), "node_modules", ".bin", "tsx");
-  const server: ChildProcess = spawn(tsx, ["watch", "--clear-screen=false", "src/server.ts"], {
+  const child = spawn(tsx, ["watch", "--clear-screen=false", "src/server.ts"], {
     cwd: join(repoRoot(), "packages", "api"),
     env,
     stdio: "inherit",
   });
+  const identity = child.pid ? processIdentity(child.pid) : undefined;
+  if (identity)
+    claim.update({
+      children: [...claim.instance.children, { ...identity, name: "API server", commandIncludes: "src/server.ts" }],
+    });
+  const exited = exitOf(child);
+  return {
+    name: "API server",
+    exited,
+    async stop() {
+      // A Ctrl-C in the terminal reaches the watcher too, and it stops the server itself: a second signal
+      // would make it force-kill ("Force killing…"). Signal it only if it is still up after a moment.
+      const timer = setTimeout(() => child.kill("SIGTERM"), SIGNAL_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
 
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env); // TABLE_DESIGN, PORT, LOG_LEVEL
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const dataDir = dataDirectory();
+  const explicitEndpoint = process.env.DYNAMODB_ENDPOINT || undefined;
+  const databasePort = Number(process.env.DYNAMODB_LOCAL_PORT || 8000);
+  if (!explicitEndpoint && !(Number.isInteger(databasePort) && databasePort > 0 && databasePort < 65536))
+    throw new UsageError(`DYNAMODB_LOCAL_PORT must be a port number (got "${process.env.DYNAMODB_LOCAL_PORT}")`);
+
+  let claim: Claim;
+  try {
+    claim = await claimPorts(dataDir, {
+      apiPort: config.port,
+      design: config.design,
+      tableName: process.env.TABLE_NAME || "tablelab",
+      endpoint: explicitEndpoint ?? `http://127.0.0.1:${databasePort}`,
+      ...(explicitEndpoint ? {} : { dynamodbLocalPort: databasePort }),
+    });
+  } catch (error) {
+    if (!(error instanceof PortClaimedError)) throw error;
+    const holder = describeInstance(error.holder);
+    throw new UsageError(
+      error.variable === "PORT"
+        ? `PORT ${config.port} is taken by ${holder}: stop it first, or set PORT to another port`
+        : `DYNAMODB_LOCAL_PORT ${databasePort} is taken by ${holder}: set DYNAMODB_LOCAL_PORT to another port ` +
+            `for a database of its own, or DYNAMODB_ENDPOINT=${error.holder.endpoint} to share that one`,
+    );
+  }
+  for (const line of claim.cleanedUp) console.log(`stopped ${line}, left behind by a pnpm dev that was killed`);
+
+  const services: Service[] = [];
   let stopping = false;
-  const stop = async (code: number) => {
+  const stop = async (code: number, message?: string) => {
     if (stopping) return;
     stopping = true;
-    if (server.exitCode === null) server.kill("SIGTERM");
-    await stopDatabase();
+    if (message) console.error(message);
+    for (const service of [...services].reverse()) await service.stop();
+    claim.release();
     process.exit(code);
   };
-  server.on("exit", (code) => void stop(code ?? 0));
-  process.on("SIGINT", () => void stop(0));
+  process.on("SIGINT", () => void stop(0, "pnpm dev: stopping"));
   process.on("SIGTERM", () => void stop(0));
+  process.on("SIGHUP", () => void stop(0));
+  /** A service that ends while nobody is stopping takes the rest down with it, and says which and why. */
+  const supervise = (service: Service) => {
+    services.push(service);
+    void service.exited.then((how) => {
+      // A Ctrl-C reaches every process of the terminal's group at once: give our own handler a moment to run.
+      setTimeout(() => {
+        if (!stopping) void stop(1, `pnpm dev: ${service.name} exited (${how}); stopping everything`);
+      }, 300);
+    });
+  };
+
+  try {
+    if (!(await portIsFree(config.port)))
+      throw new UsageError(`PORT ${config.port} is in use by another program: set PORT to a free port`);
+    let endpoint = explicitEndpoint;
+    if (endpoint) {
+      if (!(await isDynamoDbAnswering(endpoint, 3000)))
+        throw new UsageError(
+          `DYNAMODB_ENDPOINT=${endpoint} does not answer: start that DynamoDB, or unset DYNAMODB_ENDPOINT ` +
+            "and pnpm dev starts DynamoDB Local itself",
+        );
+    } else {
+      if (!(await portIsFree(databasePort))) {
+        const answering = await isDynamoDbAnswering(`http://127.0.0.1:${databasePort}`);
+        throw new UsageError(
+          answering
+            ? `DYNAMODB_LOCAL_PORT ${databasePort} already serves a DynamoDB that this checkout's pnpm dev did not ` +
+                `start: stop it, set DYNAMODB_LOCAL_PORT to a free port, or DYNAMODB_ENDPOINT=http://127.0.0.1:${databasePort} to use it`
+            : `DYNAMODB_LOCAL_PORT ${databasePort} is in use by another program: set DYNAMODB_LOCAL_PORT to a free port`,
+        );
+      }
+      const database = await startDatabase(claim, dataDir, databasePort);
+      supervise(database);
+      endpoint = database.endpoint;
+    }
+
+    const env = { ...process.env, DYNAMODB_ENDPOINT: endpoint, JWT_SECRET: localJwtSecret() };
+    const tables = loadConfig(env);
+    // Patient: a busy machine may take longer than the API's request timeout to create a table.
+    const clients = createDynamoClients({ endpoint, requestTimeoutMs: 30_000, maxAttempts: 5 });
+    try {
+      for (const definition of tableDefinitions(tables.design)) {
+        const name = tables.tableNames[definition.id] as string;
+        if (await ensureTable(clients.client, definition, name)) console.log(`created table ${name}`);
+      }
+    } finally {
+      clients.destroy();
+    }
+
+    // Every further process `pnpm dev` runs is started here, after the tables exist, with `supervise`.
+    supervise(startApiServer(claim, env));
+  } catch (error) {
+    for (const service of [...services].reverse()) await service.stop();
+    claim.release();
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof JavaMissingError ? error.message : error);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(
+    error instanceof UsageError || error instanceof JavaMissingError ? message : `pnpm dev failed: ${message}`,
+  );
   process.exit(1);
 });

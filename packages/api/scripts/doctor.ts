@@ -1,17 +1,28 @@
 import { createDynamoClients, measure } from "@tablelab/core";
 import { checkIntegrity, type IntegrityReport, type ScanProgress, type Violation } from "@tablelab/core/doctor";
 import cliProgress from "cli-progress";
-import { loadConfig } from "../src/config.js";
-import { localEndpoint } from "./local.js";
+import { cli, resolveScriptTarget, TARGET_HELP, UsageError } from "./local.js";
 
 /**
- * `pnpm doctor`: checks the invariants of a table design's data (see `checkIntegrity` in @tablelab/core/doctor)
+ * `pnpm check-integrity` (root script; this file keeps its first name): checks the invariants of a table design's data (see `checkIntegrity` in @tablelab/core/doctor)
  * and prints a summary. Same environment as the API: TABLE_DESIGN, TABLE_NAME (the table, or the multi-table
- * prefix), DYNAMODB_ENDPOINT (default: the DynamoDB Local `pnpm dev` runs; any endpoint works, AWS's included).
+ * prefix), DYNAMODB_ENDPOINT (default: the DynamoDB of the running `pnpm dev`; any endpoint works, AWS's included;
+ * under `pnpm sst shell`, the stage's tables).
  * `--json` prints the whole report as JSON instead. Exit code 0: no violation; 1: violations; 2: the check
  * could not run (no such table, endpoint unreachable).
  */
 const SHOWN_PER_KIND = 20;
+
+const program = cli("check-integrity")
+  .description(
+    "Reads every item of the design's tables (a parallel Scan) and checks the invariants the API relies on. " +
+      "Exit code 0: every invariant holds; 1: violations; 2: the check could not run.",
+  )
+  .option("--json", "print the whole report, every violation, as JSON", false)
+  .addHelpText("after", TARGET_HELP)
+  // Could not run: an unknown option is exit code 2 as well (--help stays 0).
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .parse();
 
 function progressReporter(): { onProgress: (progress: ScanProgress) => void; stop: () => void } {
   const tables = new Map<string, ScanProgress>();
@@ -90,13 +101,12 @@ function printSummary(report: IntegrityReport, cost: { requests: number; readUni
 }
 
 async function main(): Promise<number> {
-  const json = process.argv.includes("--json");
-  const endpoint = localEndpoint();
-  const config = loadConfig({ ...process.env, DYNAMODB_ENDPOINT: endpoint });
+  const json = (program.opts() as { json: boolean }).json;
+  const { config, where } = await resolveScriptTarget();
   // An offline tool: patient timeouts and retries (a 1 MB Scan page on a busy table may take a while).
   const clients = createDynamoClients({ ...config.dynamo, metrics: true, requestTimeoutMs: 30_000, maxAttempts: 5 });
   const tableList = Object.values(config.tableNames).join(", ");
-  if (!json) console.log(`tablelab doctor: ${config.design} design on ${endpoint}, table(s) ${tableList}`);
+  if (!json) console.log(`tablelab integrity check: ${config.design} design on ${where}, table(s) ${tableList}`);
   const progress = json ? undefined : progressReporter();
   try {
     const { result: report, meter } = await measure(() =>
@@ -123,9 +133,11 @@ main().then(
     const name = (error as { name?: string }).name;
     const message = error instanceof Error ? error.message : String(error);
     console.error(
-      name === "ResourceNotFoundException"
-        ? `no such table (${message}): check TABLE_DESIGN and TABLE_NAME`
-        : `the check could not run: ${name ? `${name}: ` : ""}${message}`,
+      error instanceof UsageError
+        ? message
+        : name === "ResourceNotFoundException"
+          ? `no such table (${message}): check TABLE_DESIGN and TABLE_NAME`
+          : `the check could not run: ${name ? `${name}: ` : ""}${message}`,
     );
     process.exit(2);
   },

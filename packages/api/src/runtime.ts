@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { createDynamoClients, createStore, type DynamoClients, idempotencyLayout } from "@tablelab/core";
 import { createApp } from "./app.js";
 import type { ApiConfig } from "./config.js";
+import { trackDatabaseHealth } from "./http/database-health.js";
 import { createIdempotencyRunner } from "./http/idempotency-powertools.js";
 
 /** Wires config → DynamoDB clients → the chosen design's Store → the app. Shared by the server and Lambda. */
@@ -15,6 +16,7 @@ export function buildRuntime(config: ApiConfig & { jwtSecret: string }): {
     logLevel: config.logLevel as "INFO",
   });
   const clients = createDynamoClients({ ...config.dynamo, maxSockets: 256 });
+  const databaseHealth = trackDatabaseHealth(clients.client);
   const store = createStore({
     design: config.design,
     document: clients.document,
@@ -32,6 +34,7 @@ export function buildRuntime(config: ApiConfig & { jwtSecret: string }): {
     },
     now: () => new Date(),
     idempotency: idempotencyRunnerFor(config, clients),
+    databaseHealth,
   });
   return { app, clients, logger };
 }

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { connect } from "node:net";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,6 +20,29 @@ function alive(pid: number): boolean {
   }
 }
 
+/** This machine's IPv4 addresses other than loopback (none on a machine without a network). */
+function nonLoopbackAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((entry) => entry && entry.family === "IPv4" && !entry.internal)
+    .map((entry) => entry?.address as string);
+}
+
+function connects(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2000 });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
 // Each start is a JVM (~3 s, ~150 MiB): this file starts two, and nothing else in the suite starts any but the
 // run's shared instance.
 describe("startDynamoDbLocal", () => {
@@ -30,6 +54,12 @@ describe("startDynamoDbLocal", () => {
     const first = await startDynamoDbLocal({ dbPath, maxHeap: "128m" });
     expect(first.endpoint).toBe(`http://127.0.0.1:${first.port}`);
     expect(alive(first.pid)).toBe(true);
+    expect(first.loopbackOnly).toBe(true);
+    // Listens on loopback only: on this machine's other addresses the port is closed.
+    for (const address of nonLoopbackAddresses()) {
+      expect(await connects(address, first.port), `${address}:${first.port}`).toBe(false);
+    }
+    expect(await connects("127.0.0.1", first.port)).toBe(true);
     const clients = createDynamoClients({ endpoint: first.endpoint });
     try {
       expect(await ensureTable(clients.client, singleTable, "persisted")).toBe(true);

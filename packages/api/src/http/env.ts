@@ -1,4 +1,5 @@
 import type { Store, StoredUser } from "@tablelab/core";
+import type { DatabaseHealth } from "./database-health.js";
 import type { IdempotentRunner } from "./idempotency.js";
 import type { Logger } from "./logger.js";
 
@@ -13,6 +14,8 @@ export interface AppDeps {
   now: () => Date;
   /** Idempotent POSTs; without it the `Idempotency-Key` header is ignored. */
   idempotency?: IdempotentRunner;
+  /** The outcome of recent DynamoDB calls, for `/health`; without it `/health` reports the database "unknown". */
+  databaseHealth?: DatabaseHealth;
 }
 
 export interface AppEnv {

