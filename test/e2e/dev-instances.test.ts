@@ -142,7 +142,7 @@ describe("two pnpm dev side by side, and what a third may not do", () => {
       const again = await pnpm(["seed"], { TABLE_DESIGN: "single" });
       expect(again.stdout).toMatch(/added 0 users, 0 events, 0 registrations/);
 
-      const token = await pnpm(["token", "ada@example.com"], { TABLE_DESIGN: "single" });
+      const token = await pnpm(["mint-token", "ada@example.com"], { TABLE_DESIGN: "single" });
       expect(token.code, token.stderr).toBe(0);
       const jwt = token.stdout.trim();
       const userId = JSON.parse(Buffer.from(jwt.split(".")[1] as string, "base64url").toString()).sub as string;
@@ -151,7 +151,7 @@ describe("two pnpm dev side by side, and what a third may not do", () => {
       expect(await me.json()).toMatchObject({ name: "Ada", email: "ada@example.com" });
 
       // The other design's instance has no demo users until seeded there.
-      const missing = await pnpm(["token", "ada@example.com"], { TABLE_DESIGN: "multi" });
+      const missing = await pnpm(["mint-token", "ada@example.com"], { TABLE_DESIGN: "multi" });
       expect(missing.code).toBe(1);
       expect(lines(missing.stderr)).toEqual([expect.stringMatching(/^no user with email ada@example.com/)]);
     },
@@ -234,7 +234,7 @@ describe("refusals that leave nothing running", () => {
   it(
     "pnpm mint-token without a running pnpm dev says what to start, in one line",
     async () => {
-      const result = await pnpm(["token", "ada@example.com"], { TABLELAB_DATA_DIR: refusalDir });
+      const result = await pnpm(["mint-token", "ada@example.com"], { TABLELAB_DATA_DIR: refusalDir });
       expect(result.code).toBe(1);
       expect(lines(result.stderr)).toEqual([
         "no pnpm dev is running in this checkout: start one with `pnpm dev` (or set DYNAMODB_ENDPOINT)",
