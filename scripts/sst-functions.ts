@@ -54,6 +54,10 @@ export async function evaluateSstConfig(root: string, stage: string): Promise<Re
   };
   const previous = Object.fromEntries(Object.keys(replaced).map((key) => [key, globals[key]]));
   Object.assign(globals, replaced);
+  // The stage fixes its table design (stacks/stages.ts) and refuses a shell asking for another; the build options
+  // do not depend on it, so a caller's TABLE_DESIGN (a test running the multi design) must not leak in.
+  const shellDesign = process.env.TABLE_DESIGN;
+  delete process.env.TABLE_DESIGN;
   try {
     const config = (await import(pathToFileURL(resolve(root, "sst.config.ts")).href)).default as Config;
     const app = await config.app({ stage });
@@ -62,6 +66,7 @@ export async function evaluateSstConfig(root: string, stage: string): Promise<Re
     return created;
   } finally {
     Object.assign(globals, previous);
+    if (shellDesign !== undefined) process.env.TABLE_DESIGN = shellDesign;
   }
 }
 
