@@ -1,3 +1,4 @@
+export * from "./copies/index.js";
 export * from "./cursor.js";
 export * from "./designs.js";
 export * from "./domain/index.js";

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   already_registered: 409,
   event_full: 409,
   capacity_conflict: 409,
+  too_many_copies: 409,
   request_in_progress: 409,
   precondition_failed: 412,
   payload_too_large: 413,

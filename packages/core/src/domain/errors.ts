@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | "already_registered"
   | "event_full"
   | "capacity_conflict"
+  | "too_many_copies"
   | "precondition_failed"
   | "forbidden"
   | "invalid_cursor";
@@ -45,6 +46,21 @@ export class EventFullError extends DomainError {
 export class CapacityConflictError extends DomainError {
   constructor(readonly registeredCount: number) {
     super("capacity_conflict", `capacity cannot go below the ${registeredCount} registrations already made`);
+  }
+}
+/**
+ * A change whose copies (COPIES=sync) would take more writes than one request may make: refused before anything
+ * is written. The stream strategy has no such limit (its consumer works after the response).
+ */
+export class TooManyCopiesError extends DomainError {
+  constructor(
+    readonly copies: number,
+    readonly limit: number,
+  ) {
+    super(
+      "too_many_copies",
+      `this change would rewrite ${copies > limit ? `more than ${limit}` : copies} stored copies, more than the ${limit} one request may write (COPIES=sync); deployments with COPIES=stream have no such limit`,
+    );
   }
 }
 export class PreconditionFailedError extends DomainError {

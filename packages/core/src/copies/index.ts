@@ -1,0 +1,4 @@
+export * from "./changes.js";
+export * from "./fan-out.js";
+export * from "./keeper.js";
+export * from "./strategy.js";
