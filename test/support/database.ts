@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import {
+  type CopyStrategy,
   createDynamoClients,
   createStore,
+  DEFAULT_COPIES,
+  DESIGN_VARIANTS,
+  type DesignVariant,
   type DynamoClients,
   defaultTableNames,
   type Store,
@@ -15,8 +19,12 @@ import { inject } from "vitest";
 /** Every design the contract must hold for; suites run once per entry. */
 export const DESIGNS: readonly TableDesign[] = TABLE_DESIGNS;
 
+/** Every (design × copies) cell of the grid: the suites that hold the contract run once per entry. */
+export const GRID: readonly DesignVariant[] = DESIGN_VARIANTS;
+
 export interface TestDatabase {
   design: TableDesign;
+  copies: CopyStrategy;
   clients: DynamoClients;
   /** TABLE_NAME for this database: the single table's name, or the multi-table design's prefix. */
   tablePrefix: string;
@@ -29,7 +37,11 @@ export interface TestDatabase {
 export const TEST_CURSOR_SECRET = "test-cursor-secret";
 
 /** Fresh tables (named after the test file and a random suffix) on the run's DynamoDB Local. */
-export async function createTestDatabase(design: TableDesign, label: string): Promise<TestDatabase> {
+export async function createTestDatabase(
+  design: TableDesign,
+  label: string,
+  copies: CopyStrategy = DEFAULT_COPIES[design],
+): Promise<TestDatabase> {
   // Tests check outcomes, not the production latency budget: on a busy 2-core machine a race of hundreds of
   // transactions queues inside DynamoDB Local far longer than the 1 s connect / 2 s per-attempt defaults
   // (DEFAULT_TIMEOUTS), and opening 100+ sockets at once makes its accept queue the bottleneck.
@@ -39,15 +51,16 @@ export async function createTestDatabase(design: TableDesign, label: string): Pr
     connectionTimeoutMs: 10_000,
     requestTimeoutMs: 20_000,
   });
-  const tablePrefix = `${label}-${design}-${randomBytes(4).toString("hex")}`;
+  const tablePrefix = `${label}-${design}-${copies}-${randomBytes(4).toString("hex")}`;
   const tableNames = defaultTableNames(design, tablePrefix);
   for (const definition of tableDefinitions(design)) {
     await ensureTable(clients.client, definition, tableNames[definition.id] as string);
   }
   const storeWith = (options: { cursorSecret: string }) =>
-    createStore({ design, document: clients.document, tableNames, cursorSecret: options.cursorSecret });
+    createStore({ design, copies, document: clients.document, tableNames, cursorSecret: options.cursorSecret });
   return {
     design,
+    copies,
     clients,
     tablePrefix,
     tableNames,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  type CopyStrategy,
   CreateEventInput,
   CreateUserInput,
   type Event,
@@ -23,10 +24,10 @@ export const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** One table set per design and test file, created before the file's tests and released after them. */
-export function useDatabase(design: TableDesign, label: string): () => TestDatabase {
+export function useDatabase(design: TableDesign, label: string, copies?: CopyStrategy): () => TestDatabase {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase(design, label);
+    db = await createTestDatabase(design, label, copies);
   });
   afterAll(() => db?.clients.destroy());
   return () => {

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type CopyStrategy, DEFAULT_COPIES } from "./copies/strategy.js";
 import type { BucketQueries } from "./listing/buckets.js";
 import { MultiTableStore } from "./multi-table/store.js";
 import { SingleTableStore } from "./single-table/store.js";
@@ -15,6 +16,10 @@ export interface StoreOptions {
   newId?: () => string;
   /** AP7's month buckets: queried one at a time (the default) or all at once; see listing/buckets.ts. */
   bucketQueries?: BucketQueries;
+  /** How registrations keep copies of names (COPIES); the design's default when absent. */
+  copies?: CopyStrategy;
+  /** COPIES=sync: the most copies one request may rewrite (tests lower it); MAX_SYNC_COPIES when absent. */
+  maxSyncCopies?: number;
 }
 
 function tableName(names: Record<string, string>, id: string): string {
@@ -23,7 +28,8 @@ function tableName(names: Record<string, string>, id: string): string {
   return name;
 }
 
-export function createStore(options: StoreOptions): Store {
+export function createStore(storeOptions: StoreOptions): Store {
+  const options = { ...storeOptions, copies: storeOptions.copies ?? DEFAULT_COPIES[storeOptions.design] };
   switch (options.design) {
     case "single":
       return new SingleTableStore({ ...options, tableName: tableName(options.tableNames, singleTable.id) });
