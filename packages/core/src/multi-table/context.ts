@@ -1,0 +1,108 @@
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import type { CopyStrategy } from "../copies/strategy.js";
+import type { CursorCodec } from "../cursor.js";
+import { InvalidCursorError } from "../domain/errors.js";
+import type { BucketQueries } from "../listing/buckets.js";
+import { type BatchGetRequest, batchGetAll, type Item, type Key } from "./batch.js";
+import type { MultiTableCopyKeeper } from "./copy-keeper.js";
+import { cancellation, isKeyOf, type Outcome } from "./dynamo.js";
+
+/** Physical table names, by role. */
+export interface MultiTableNames {
+  users: string;
+  emails: string;
+  events: string;
+  registrations: string;
+}
+
+export const ALL_OLD = "ALL_OLD" as const;
+
+/** The key attributes a cursor of each list carries: the primary key plus the index key of the index queried. */
+export const KEYS = {
+  dateIndex: ["eventId", "month", "dateEventId"],
+  organizerIndex: ["eventId", "organizerId", "dateEventId"],
+  registrations: ["eventId", "userId"],
+  userIndex: ["eventId", "userId", "dateEventId"],
+} as const;
+
+/** A page as DynamoDB answers it. */
+export interface QueryPage {
+  items: Item[];
+  lastKey: Key | undefined;
+}
+
+/**
+ * What every part of the multi-table store shares: the client, the tables, the clock, the copy strategy and the
+ * small request helpers. The access patterns live in users.ts, events.ts and registrations.ts as functions of it.
+ */
+export class MultiTableContext {
+  constructor(
+    readonly document: DynamoDBDocumentClient,
+    readonly tables: MultiTableNames,
+    readonly cursors: CursorCodec,
+    readonly now: () => Date,
+    readonly newId: () => string,
+    readonly bucketQueries: BucketQueries,
+    readonly copies: CopyStrategy,
+    /** The most copies one request may rewrite (see MAX_SYNC_COPIES). */
+    readonly maxSyncCopies: number,
+    readonly copyKeeper: MultiTableCopyKeeper,
+  ) {}
+
+  /** Whether registrations hold copies of the names (`sync`, `stream`) or lists join them (`none`). */
+  get keepsNameCopies(): boolean {
+    return this.copies !== "none";
+  }
+
+  timestamp(): string {
+    return this.now().toISOString();
+  }
+
+  async query(input: QueryCommandInput): Promise<QueryPage> {
+    const output = await this.document.send(new QueryCommand(input));
+    return { items: (output.Items ?? []) as Item[], lastKey: output.LastEvaluatedKey as Key | undefined };
+  }
+
+  /** Joins: one BatchGetItem per 100 keys, unprocessed keys retried with backoff. */
+  batchGet(requests: BatchGetRequest[]): Promise<Map<string, Item[]>> {
+    return batchGetAll((command) => this.document.send(command), requests);
+  }
+
+  /** One TransactWriteItems: undefined when it committed, the per-action outcomes when a condition failed. */
+  async transact(items: TransactWriteCommandInput["TransactItems"]): Promise<Outcome[] | undefined> {
+    try {
+      await this.document.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      const outcomes = cancellation(error);
+      if (!outcomes) throw error;
+      return outcomes;
+    }
+  }
+
+  encode(list: string, position: unknown): string {
+    return this.cursors.encode(list, position);
+  }
+
+  /** The ExclusiveStartKey a cursor carries; a cursor of another shape (say, another design's) is invalid. */
+  decodeKey(list: string, cursor: string, attributes: readonly string[]): Key {
+    const key = this.cursors.decode<unknown>(list, cursor);
+    if (!isKeyOf(key, attributes)) throw new InvalidCursorError();
+    return key;
+  }
+}
+
+/** The named attributes of an item: a key to start a query after it. */
+export function pick(item: Item, attributes: readonly string[]): Key {
+  return Object.fromEntries(attributes.map((name) => [name, item[name]])) as Key;
+}
+
+export function byKey(items: Item[] | undefined, attribute: string): Map<string, Item> {
+  return new Map((items ?? []).map((item) => [item[attribute] as string, item]));
+}
