@@ -1,14 +1,12 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
 import { applyCopyChange } from "../copies/fan-out.js";
 import type { RegistrationKey } from "../copies/keeper.js";
 import { type CopyStrategy, MAX_SYNC_COPIES } from "../copies/strategy.js";
 import { CursorCodec } from "../cursor.js";
 import {
-  AlreadyRegisteredError,
   CapacityConflictError,
   EmailTakenError,
-  EventFullError,
   ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
@@ -32,8 +30,10 @@ import type { DateRange, Page, PageRequest, Store } from "../store.js";
 import { SingleTableCopyKeeper } from "./copy-keeper.js";
 import { createEntities, type SingleTableModel } from "./entities.js";
 import { EventLists } from "./event-lists.js";
-import { joinRegistration, toEvent, toUser } from "./mapping.js";
+import { toEvent, toUser } from "./mapping.js";
 import { RegistrationLists } from "./registration-lists.js";
+import { RegistrationWrites } from "./registration-writes.js";
+import { cancelled } from "./transactions.js";
 
 export interface SingleTableStoreOptions {
   document: DynamoDBDocumentClient;
@@ -50,13 +50,6 @@ export interface SingleTableStoreOptions {
   maxSyncCopies?: number;
 }
 
-/** A transaction item's outcome as ElectroDB reports it on cancellation. */
-interface Outcome {
-  rejected: boolean;
-  code: string;
-  item: Record<string, unknown> | null;
-}
-
 const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
 /**
  * Options of ElectroDB's reads and single-item writes. `originalErr`: otherwise ElectroDB builds an Error (two
@@ -66,14 +59,6 @@ const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
  * option on their `go` (its runtime would take it; we keep to the typed API).
  */
 const GO = { originalErr: true } as const;
-
-/** A cancelled transaction: a conflict is retried; anything else is for the caller to explain. */
-function cancelled(result: { canceled: boolean; data: unknown[] }): Outcome[] | undefined {
-  if (!result.canceled) return undefined;
-  const outcomes = result.data as Outcome[];
-  if (outcomes.some((outcome) => outcome.code === "TransactionConflict")) throw new TransactionConflict();
-  return outcomes;
-}
 
 /**
  * The single-table design (entities.ts draws the layout). Copies of names on registrations follow `copies`:
@@ -88,18 +73,15 @@ export class SingleTableStore implements Store {
   readonly copies: CopyStrategy;
   readonly copyKeeper: SingleTableCopyKeeper;
   readonly #model: SingleTableModel;
-  readonly #document: DynamoDBDocumentClient;
-  readonly #table: string;
   readonly #now: () => Date;
   readonly #newId: () => string;
   readonly #maxSyncCopies: number;
   readonly #events: EventLists;
   readonly #registrations: RegistrationLists;
+  readonly #registrationWrites: RegistrationWrites;
 
   constructor(options: SingleTableStoreOptions) {
     this.#model = createEntities(options.document, options.tableName);
-    this.#document = options.document;
-    this.#table = options.tableName;
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? (() => ulid());
     this.copies = options.copies ?? "sync";
@@ -107,6 +89,11 @@ export class SingleTableStore implements Store {
     this.copyKeeper = new SingleTableCopyKeeper(this.#model, options.document, options.tableName, this.copies);
     const cursors = new CursorCodec(options.cursorSecret);
     this.#events = new EventLists(this.#model, cursors, options.bucketQueries ?? DEFAULT_BUCKET_QUERIES);
+    this.#registrationWrites = new RegistrationWrites(this.#model, options.document, options.tableName, {
+      copies: this.copies,
+      newId: this.#newId,
+      timestamp: () => this.#timestamp(),
+    });
     this.#registrations = new RegistrationLists(this.#model, options.document, options.tableName, cursors, this.copies);
   }
 
@@ -374,129 +361,12 @@ export class SingleTableStore implements Store {
 
   // ---------------------------------------------------------------- registrations
 
-  async register(eventId: string, userId: string): Promise<Registration> {
-    const writeId = this.#newId();
-    const copies = this.copies !== "none";
-    return retryOnConflict(async () => {
-      // One BatchGetItem reads what the registration copies (the event summary and the attendee's name) and
-      // whether the registration exists: a caller who holds a seat hears already_registered, even when full.
-      const keys = [
-        this.#model.event.get({ eventId }).params().Key,
-        this.#model.user.get({ userId }).params().Key,
-        this.#model.registration.get({ eventId, userId }).params().Key,
-      ];
-      const response = await this.#document.send(
-        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      const items = response.Responses?.[this.#table] ?? [];
-      const eventItem = items.find((item) => item.__edb_e__ === "event");
-      const userItem = items.find((item) => item.__edb_e__ === "user");
-      if (!eventItem) throw new NotFoundError("event");
-      if (!userItem) throw new NotFoundError("user");
-      const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
-      const userData = this.#model.user.parse({ Item: userItem }).data as Parameters<typeof toUser>[0] & {
-        revision?: number;
-      };
-      const user = toUser(userData);
-      const existing = items.find((item) => item.__edb_e__ === "registration");
-      if (existing) {
-        // Ours: an earlier attempt of this call committed but its answer was lost.
-        if (existing.writeId === writeId) return joinRegistration(existing as never, user, event);
-        throw new AlreadyRegisteredError();
-      }
-      if (event.registeredCount >= event.capacity) throw new EventFullError();
-
-      const revision = userData.revision;
-      const registration = {
-        eventId,
-        userId,
-        registeredAt: this.#timestamp(),
-        writeId,
-        // In every strategy: gsi1sk sorts AP16 on the date (a key, not a display copy), and the version it is from.
-        eventDate: event.date,
-        eventVersion: event.version,
-        ...(copies && {
-          userName: user.name,
-          userRevision: revision ?? 0,
-          eventName: event.name,
-          ...(event.venue !== undefined && { eventVenue: event.venue }),
-        }),
-      };
-      // One transaction: the seat (never past capacity), the registration (never twice), and conditions that
-      // what it copies is still current (the event's version; the attendee's revision, or under none that the
-      // attendee exists).
-      const result = await this.#model.service.transaction
-        .write(({ event: events, registration: registrations, user: users }) => [
-          events
-            .patch({ eventId })
-            .add({ registeredCount: 1 })
-            .where(
-              (attr, op) =>
-                `${op.name(attr.registeredCount)} < ${op.name(attr.capacity)} AND ${op.eq(attr.version, event.version)}`,
-            )
-            .commit({ response: "all_old" }),
-          registrations.create(registration).commit({ response: "all_old" }),
-          users
-            .check({ userId })
-            .where((attr, op) =>
-              !copies
-                ? op.exists(attr.userId)
-                : revision === undefined
-                  ? `${op.exists(attr.userId)} AND ${op.notExists(attr.revision)}`
-                  : op.eq(attr.revision, revision),
-            )
-            .commit(),
-        ])
-        .go();
-      const outcomes = cancelled(result);
-      if (!outcomes) return joinRegistration(registration, user, event);
-      const [seat, created] = outcomes;
-      if (created?.rejected && created.item) {
-        // Ours: an earlier attempt of this call committed but its answer was lost. Anyone else's: a conflict.
-        if (created.item.writeId === writeId) return joinRegistration(created.item as never, user, event);
-        throw new AlreadyRegisteredError();
-      }
-      if (seat?.rejected) {
-        if (!seat.item) throw new NotFoundError("event");
-        const current = seat.item as { registeredCount: number; capacity: number };
-        if (current.registeredCount >= current.capacity) throw new EventFullError();
-      }
-      // The event or the attendee changed since we read them: read again so the copies are current.
-      throw new TransactionConflict();
-    });
+  register(eventId: string, userId: string): Promise<Registration> {
+    return this.#registrationWrites.register(eventId, userId);
   }
 
-  /**
-   * The attendee may cancel; anyone else only if they organize the event — a condition on the event's seat update
-   * in the same transaction, so the registration needs no copy of the organizer.
-   */
-  async cancelRegistration(eventId: string, userId: string, actorId: string): Promise<void> {
-    const byOrganizer = actorId !== userId;
-    await retryOnConflict(async () => {
-      const result = await this.#model.service.transaction
-        .write(({ registration, event }) => [
-          registration.remove({ eventId, userId }).commit({ response: "all_old" }),
-          event
-            .patch({ eventId })
-            .add({ registeredCount: -1 })
-            .where((attr, op) =>
-              [op.gt(attr.registeredCount, 0), ...(byOrganizer ? [op.eq(attr.organizerId, actorId)] : [])].join(
-                " AND ",
-              ),
-            )
-            .commit({ response: "all_old" }),
-        ])
-        .go();
-      const outcomes = cancelled(result);
-      if (!outcomes) return;
-      const [removal, seat] = outcomes;
-      if (seat?.rejected && !seat.item) throw new NotFoundError("event");
-      if (removal?.rejected) throw new NotFoundError("registration");
-      if (seat?.rejected && byOrganizer && seat.item?.organizerId !== actorId) {
-        throw new ForbiddenError("only the attendee or the organizer may cancel");
-      }
-      throw new Error(`cancelRegistration cancelled: ${outcomes.map((o) => o.code).join(",")}`);
-    });
+  cancelRegistration(eventId: string, userId: string, actorId: string): Promise<void> {
+    return this.#registrationWrites.cancel(eventId, userId, actorId);
   }
 
   listRegistrations(eventId: string, page: PageRequest): Promise<Page<Registration>> {
