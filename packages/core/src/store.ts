@@ -1,3 +1,5 @@
+import type { CopyKeeper } from "./copies/keeper.js";
+import type { CopyStrategy } from "./copies/strategy.js";
 import type {
   CreateEventInput,
   CreateUserInput,
@@ -31,6 +33,10 @@ export interface DateRange {
 
 export interface Store {
   readonly design: TableDesign;
+  /** How this store keeps the copies of names on registrations (COPIES). */
+  readonly copies: CopyStrategy;
+  /** Where this design's copies are and how one is written: what the stream consumer drives (copies/fan-out.ts). */
+  readonly copyKeeper: CopyKeeper;
   /** AP1 — throws NotFoundError. */
   getUser(userId: string): Promise<StoredUser>;
   /** AP2 — the email is normalized first; throws NotFoundError. */

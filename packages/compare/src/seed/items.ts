@@ -62,8 +62,8 @@ export const singleTableItems: ItemBuilder = (dataset, tableNames, document) => 
         model.registration
           .create({
             ...registration,
-            organizerId: event.organizerId,
             userName: user.name,
+            userRevision: 1,
             eventName: event.name,
             eventDate: event.date,
             ...(event.venue !== undefined && { eventVenue: event.venue }),

@@ -40,16 +40,20 @@ export const MarkerShape = z.object({
   updatedAt: Timestamp,
 });
 
-/** Single table: a registration with the copies it is listed with. */
+/**
+ * Single table: a registration with the copies it is listed with (absent under COPIES=none, but for the event
+ * date gsi1sk sorts on).
+ */
 export const SingleRegistrationShape = z.object({
   eventId: Ulid,
   userId: Ulid,
   registeredAt: Timestamp,
-  organizerId: Ulid,
-  userName: Text.min(1),
-  eventName: Text.min(1),
+  userName: Text.min(1).optional(),
+  userRevision: Count.optional(),
+  eventName: Text.min(1).optional(),
   eventDate: CalendarDate,
   eventVenue: Text.optional(),
+  eventVersion: Count.optional(),
 });
 
 /** Multi-table: the `Emails` row. */

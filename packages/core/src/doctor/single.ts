@@ -118,7 +118,6 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
           eventId: data.eventId,
           userId: data.userId,
           copies: {
-            organizerId: data.organizerId,
             userName: data.userName,
             eventName: data.eventName,
             eventDate: data.eventDate,

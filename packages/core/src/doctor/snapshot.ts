@@ -41,9 +41,8 @@ export interface RegistrationRecord {
   userId: string;
   /** Single table: the copies a registration is listed with (AP14, AP16), kept current by renames. */
   copies?: {
-    organizerId: string;
-    userName: string;
-    eventName: string;
+    userName?: string | undefined;
+    eventName?: string | undefined;
     eventDate: string;
     eventVenue?: string | undefined;
   };
@@ -140,9 +139,6 @@ export function checkRelations(snapshot: Snapshot): void {
     const stale: string[] = [];
     if (user && copies.userName !== user.name) stale.push(`userName ${show(copies.userName)} ≠ ${show(user.name)}`);
     if (event) {
-      if (copies.organizerId !== event.organizerId) {
-        stale.push(`organizerId ${show(copies.organizerId)} ≠ ${show(event.organizerId)}`);
-      }
       if (copies.eventName !== event.name) stale.push(`eventName ${show(copies.eventName)} ≠ ${show(event.name)}`);
       if (copies.eventDate !== event.date) stale.push(`eventDate ${show(copies.eventDate)} ≠ ${show(event.date)}`);
       if (copies.eventVenue !== event.venue) {

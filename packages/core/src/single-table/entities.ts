@@ -56,6 +56,11 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
             email: { type: "string", required: true },
             createdAt: { type: "string", required: true, readOnly: true },
             updatedAt: { type: "string", required: true },
+            // +1 on every update of the user item (absent on old items: 0). Copies of the name carry the revision
+            // they were taken from, so a copy write never replaces a newer copy (copies/changes.ts). Not part of
+            // the domain's User (toUser leaves it out); not ElectroDB-`hidden`, because the stores and the
+            // integrity check read it back.
+            revision: { type: "number", default: 1 },
             // Collections need the same composite name on every member: the user's own id, as organizer.
             organizerId: {
               type: "string",
@@ -167,7 +172,12 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
       ),
   );
 
-  /** Registrations copy the names and date they are listed with, so AP14 and AP16 are one query per page. */
+  /**
+   * Registrations copy the names and date they are listed with (COPIES=sync|stream), so AP14 and AP16 are one
+   * query per page; under COPIES=none they hold no name copies and the reads join the names with one BatchGetItem
+   * a page. `eventDate` is in every strategy: gsi1sk sorts AP16 on it, so it is a key, not a display copy, and the
+   * event's date change rewrites it (with `eventVersion`) whatever the strategy.
+   */
   const registration = lazy(
     () =>
       new Entity(
@@ -179,10 +189,11 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
             registeredAt: { type: "string", required: true, readOnly: true },
             // Which call wrote it: a retry whose first attempt committed unseen recognises its own registration.
             writeId: { type: "string", readOnly: true },
-            // Immutable copy: lets the cancel condition check "the attendee or the organizer" in one write.
-            organizerId: { type: "string", required: true, readOnly: true },
-            userName: { type: "string", required: true },
-            eventName: { type: "string", required: true },
+            // Copies of the attendee's name and of the event (absent under COPIES=none, but for eventDate).
+            userName: { type: "string" },
+            // The user revision `userName` was taken from: a copy write never overwrites a newer copy with older.
+            userRevision: { type: "number" },
+            eventName: { type: "string" },
             eventDate: { type: "string", required: true },
             eventVenue: { type: "string" },
             // The event version the copies above were taken from: a refresh never overwrites newer copies with older.
@@ -238,3 +249,23 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
 }
 
 export type SingleTableModel = ReturnType<typeof createEntities>;
+
+/**
+ * A registration's key templates above (`EVENT#${eventId}` / `REG#${userId}`, gsi1sk `EVENT#…`), for the copy
+ * keeper's key-only queries: they project `pk, sk` alone, which every index projection holds.
+ */
+export const REGISTRATION_KEYS = { pkPrefix: "EVENT#", skPrefix: "REG#", gsi1skPrefix: "EVENT#" } as const;
+
+/** A registration's eventId and userId from its table keys. */
+export function registrationKeyOf(item: Record<string, unknown>): { eventId: string; userId: string } {
+  const { pk, sk } = item;
+  if (
+    typeof pk !== "string" ||
+    typeof sk !== "string" ||
+    !pk.startsWith(REGISTRATION_KEYS.pkPrefix) ||
+    !sk.startsWith(REGISTRATION_KEYS.skPrefix)
+  ) {
+    throw new Error(`not a registration key: ${JSON.stringify({ pk, sk })}`);
+  }
+  return { eventId: pk.slice(REGISTRATION_KEYS.pkPrefix.length), userId: sk.slice(REGISTRATION_KEYS.skPrefix.length) };
+}

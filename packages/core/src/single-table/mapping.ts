@@ -50,17 +50,21 @@ export function toEvent(item: EventItem): Event {
   };
 }
 
-interface RegistrationItem {
+export interface RegistrationItem {
   eventId: string;
   userId: string;
   registeredAt: string;
-  userName: string;
-  eventName: string;
+  userName?: string | undefined;
+  eventName?: string | undefined;
   eventDate: string;
   eventVenue?: string | undefined;
 }
 
+/** COPIES=sync|stream: a registration as listed, from its own copies. */
 export function toRegistration(item: RegistrationItem): Registration {
+  if (item.userName === undefined || item.eventName === undefined) {
+    throw new Error(`registration ${item.eventId}/${item.userId} has no copies of the names`);
+  }
   return {
     eventId: item.eventId,
     userId: item.userId,
@@ -71,5 +75,20 @@ export function toRegistration(item: RegistrationItem): Registration {
       date: item.eventDate,
       ...(item.eventVenue !== undefined && { venue: item.eventVenue }),
     },
+  };
+}
+
+/** A registration with the names read from the originals (COPIES=none's join, and what `register` just read). */
+export function joinRegistration(
+  item: Pick<RegistrationItem, "eventId" | "userId" | "registeredAt">,
+  user: { name: string },
+  event: { name: string; date: string; venue?: string | undefined },
+): Registration {
+  return {
+    eventId: item.eventId,
+    userId: item.userId,
+    registeredAt: item.registeredAt,
+    user: { name: user.name },
+    event: { name: event.name, date: event.date, ...(event.venue !== undefined && { venue: event.venue }) },
   };
 }

@@ -1,16 +1,16 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createConversions } from "electrodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
+import { applyCopyChange } from "../copies/fan-out.js";
+import type { RegistrationKey } from "../copies/keeper.js";
+import { type CopyStrategy, MAX_SYNC_COPIES } from "../copies/strategy.js";
 import { CursorCodec } from "../cursor.js";
-import { monthsBetween } from "../domain/dates.js";
 import {
-  AlreadyRegisteredError,
   CapacityConflictError,
   EmailTakenError,
-  EventFullError,
   ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
+  TooManyCopiesError,
 } from "../domain/errors.js";
 import {
   type CreateEventInput,
@@ -25,18 +25,15 @@ import {
 } from "../domain/schemas.js";
 import { conditionFailure } from "../dynamo/conditions.js";
 import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
-import {
-  type BucketQueries,
-  type BucketSource,
-  DEFAULT_BUCKET_QUERIES,
-  decodeBucketPosition,
-  encodeBucketPosition,
-  walkBuckets,
-} from "../listing/buckets.js";
-import { type DateRange, lists, type Page, type PageRequest, type Store } from "../store.js";
-import { collectionPage, isElectroCursor } from "./collection-page.js";
+import { type BucketQueries, DEFAULT_BUCKET_QUERIES } from "../listing/buckets.js";
+import type { DateRange, Page, PageRequest, Store } from "../store.js";
+import { SingleTableCopyKeeper } from "./copy-keeper.js";
 import { createEntities, type SingleTableModel } from "./entities.js";
-import { toEvent, toRegistration, toUser } from "./mapping.js";
+import { EventLists } from "./event-lists.js";
+import { toEvent, toUser } from "./mapping.js";
+import { RegistrationLists } from "./registration-lists.js";
+import { RegistrationWrites } from "./registration-writes.js";
+import { cancelled } from "./transactions.js";
 
 export interface SingleTableStoreOptions {
   document: DynamoDBDocumentClient;
@@ -47,13 +44,10 @@ export interface SingleTableStoreOptions {
   newId?: () => string;
   /** How AP7 queries the month buckets a page touches (measured in docs/comparison.md). */
   bucketQueries?: BucketQueries;
-}
-
-/** A transaction item's outcome as ElectroDB reports it on cancellation. */
-interface Outcome {
-  rejected: boolean;
-  code: string;
-  item: Record<string, unknown> | null;
+  /** How registrations keep copies of names (copies/strategy.ts); `sync`, this design's default, when absent. */
+  copies?: CopyStrategy;
+  /** The most copies one request may rewrite; MAX_SYNC_COPIES when absent. */
+  maxSyncCopies?: number;
 }
 
 const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
@@ -65,35 +59,42 @@ const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
  * option on their `go` (its runtime would take it; we keep to the typed API).
  */
 const GO = { originalErr: true } as const;
-/** Sorts after every Crockford base32 character: a key-range bound just past every id of a prefix. */
-const AFTER_EVERY_ULID = "~";
 
-/** A cancelled transaction: a conflict is retried; anything else is for the caller to explain. */
-function cancelled(result: { canceled: boolean; data: unknown[] }): Outcome[] | undefined {
-  if (!result.canceled) return undefined;
-  const outcomes = result.data as Outcome[];
-  if (outcomes.some((outcome) => outcome.code === "TransactionConflict")) throw new TransactionConflict();
-  return outcomes;
-}
-
+/**
+ * The single-table design (entities.ts draws the layout). Copies of names on registrations follow `copies`:
+ * `sync` rewrites them inside the request that changes the original (bounded by `maxSyncCopies`, refused with
+ * TooManyCopiesError before anything is written), `stream` leaves them to the table's stream consumer (through
+ * `copyKeeper`), `none` keeps none and joins the names at read time. In every strategy a registration keeps the
+ * event date gsi1 sorts AP16 on: a key, rewritten by the event's date change in the request (bounded too) unless
+ * the stream consumer does it.
+ */
 export class SingleTableStore implements Store {
   readonly design = "single" as const;
+  readonly copies: CopyStrategy;
+  readonly copyKeeper: SingleTableCopyKeeper;
   readonly #model: SingleTableModel;
-  readonly #document: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #cursors: CursorCodec;
   readonly #now: () => Date;
   readonly #newId: () => string;
-  readonly #bucketQueries: BucketQueries;
+  readonly #maxSyncCopies: number;
+  readonly #events: EventLists;
+  readonly #registrations: RegistrationLists;
+  readonly #registrationWrites: RegistrationWrites;
 
   constructor(options: SingleTableStoreOptions) {
     this.#model = createEntities(options.document, options.tableName);
-    this.#document = options.document;
-    this.#table = options.tableName;
-    this.#cursors = new CursorCodec(options.cursorSecret);
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? (() => ulid());
-    this.#bucketQueries = options.bucketQueries ?? DEFAULT_BUCKET_QUERIES;
+    this.copies = options.copies ?? "sync";
+    this.#maxSyncCopies = options.maxSyncCopies ?? MAX_SYNC_COPIES;
+    this.copyKeeper = new SingleTableCopyKeeper(this.#model, options.document, options.tableName, this.copies);
+    const cursors = new CursorCodec(options.cursorSecret);
+    this.#events = new EventLists(this.#model, cursors, options.bucketQueries ?? DEFAULT_BUCKET_QUERIES);
+    this.#registrationWrites = new RegistrationWrites(this.#model, options.document, options.tableName, {
+      copies: this.copies,
+      newId: this.#newId,
+      timestamp: () => this.#timestamp(),
+    });
+    this.#registrations = new RegistrationLists(this.#model, options.document, options.tableName, cursors, this.copies);
   }
 
   #timestamp(): string {
@@ -112,8 +113,10 @@ export class SingleTableStore implements Store {
     const normalized = normalizeEmail(email);
     // No stored address is longer (creation validates it), and a longer key is a ValidationException, not a miss.
     if (normalized.length > LIMITS.email) throw new NotFoundError("user");
-    // The marker carries a copy of the user, kept current in the same transactions: one GetItem.
-    const { data } = await this.#model.emailMarker.get({ email: normalized }).go({ ...GO, consistent: true });
+    // The marker carries a copy of the user, kept current in the same transactions: one GetItem. Eventually
+    // consistent, as the per-entity design's EmailIndex query must be: the same consistency for the same question
+    // (and half the read cost), so the comparison measures the layout, not a stronger read on one side.
+    const { data } = await this.#model.emailMarker.get({ email: normalized }).go(GO);
     if (!data) throw new NotFoundError("user");
     return toUser(data);
   }
@@ -124,7 +127,7 @@ export class SingleTableStore implements Store {
     await retryOnConflict(async () => {
       const result = await this.#model.service.transaction
         .write(({ user: users, emailMarker }) => [
-          users.create(user).commit(),
+          users.create({ ...user, revision: 1 }).commit(),
           emailMarker.create({ ...user }).commit({ response: "all_old" }),
         ])
         .go();
@@ -140,24 +143,30 @@ export class SingleTableStore implements Store {
   }
 
   async updateUser(userId: string, actorId: string, changes: UpdateUserInput): Promise<StoredUser> {
-    const updated = await retryOnConflict(async () => {
+    // What the caller asked, not a comparison with the stored name: an attempt retried after a lost answer reads
+    // the user already renamed, and the copies must still be brought up to date.
+    const fanOut = changes.name !== undefined && this.copies === "sync";
+    const { user, revision } = await retryOnConflict(async () => {
       const { data: current } = await this.#model.user.get({ userId }).go({ ...GO, consistent: true });
       if (!current) throw new NotFoundError("user");
       if (actorId !== userId) throw new ForbiddenError("only the user may change their profile");
+      if (fanOut) await this.#refuseTooManyUserCopies(userId);
       const next: StoredUser = {
         ...toUser(current),
         ...(changes.name !== undefined && { name: changes.name }),
         ...(changes.email !== undefined && { email: changes.email }),
         updatedAt: this.#timestamp(),
       };
+      const read = current.revision;
       const emailChanged = next.email !== current.email;
       const result = await this.#model.service.transaction
         .write(({ user, emailMarker }) => [
-          // Optimistic: the email we are swapping out must still be the current one.
+          // Optimistic: the user is still the revision we read (so the email we swap out is still theirs).
           user
             .patch({ userId })
             .set({ name: next.name, email: next.email, updatedAt: next.updatedAt })
-            .where((attr, op) => `${op.eq(attr.userId, actorId)} AND ${op.eq(attr.email, current.email)}`)
+            .add({ revision: 1 })
+            .where((attr, op) => (read === undefined ? op.notExists(attr.revision) : op.eq(attr.revision, read)))
             .commit({ response: "all_old" }),
           ...(emailChanged
             ? [
@@ -177,46 +186,25 @@ export class SingleTableStore implements Store {
         ])
         .go();
       const outcomes = cancelled(result);
-      if (!outcomes) return next;
+      if (!outcomes) return { user: next, revision: (read ?? 0) + 1 };
       if (emailChanged && outcomes[2]?.rejected && outcomes[2].item) throw new EmailTakenError();
       // The user changed between our read and the write: read again.
       throw new TransactionConflict();
     });
-    if (changes.name !== undefined) await this.#refreshAttendeeName(userId, updated.name);
-    return updated;
+    // Concurrent renames each fan out their own revision and a copy write replaces only an older revision, so
+    // in whatever order the writes land every copy ends at the latest rename's name — no re-read loop needed.
+    if (fanOut) await applyCopyChange(this.copyKeeper, { kind: "user", source: { userId, name: user.name, revision } });
+    return user;
   }
 
   /**
-   * Fan-out of a rename: every registration copies the attendee's name. Concurrent renames fan out in any order,
-   * so after writing ours we read the user again and repeat with the name that won: once every rename has
-   * responded, every copy shows the final name. Cost: one query per 100 registrations on gsi1, one UpdateItem per
-   * registration, and one GetItem per pass (a second pass only when a concurrent rename won).
+   * COPIES=sync: a rename rewrites one copy per registration; past the bound it is refused before anything is
+   * written. Registrations made between this count and the rename's write slip past the bound: it caps the
+   * request's work, it is not an invariant.
    */
-  async #refreshAttendeeName(userId: string, name: string): Promise<void> {
-    for (let current = name; ; ) {
-      await this.#writeAttendeeName(userId, current);
-      const { data } = await this.#model.user.get({ userId }).go({ ...GO, consistent: true });
-      if (!data || data.name === current) return;
-      current = data.name;
-    }
-  }
-
-  async #writeAttendeeName(userId: string, name: string): Promise<void> {
-    let cursor: string | null = null;
-    do {
-      const page: { data: { registration: Array<{ eventId: string; userId: string }> }; cursor: string | null } =
-        await this.#model.service.collections.attendee({ userId }).go({ ...GO, cursor, limit: 100 });
-      await Promise.all(
-        page.data.registration.map((registration) =>
-          this.#model.registration
-            .patch({ eventId: registration.eventId, userId: registration.userId })
-            .set({ userName: name })
-            .go(GO)
-            .catch(ignoreVanished),
-        ),
-      );
-      cursor = page.cursor;
-    } while (cursor);
+  async #refuseTooManyUserCopies(userId: string): Promise<void> {
+    const copies = await this.copyKeeper.countRegistrationsOfUser(userId, this.#maxSyncCopies + 1);
+    if (copies > this.#maxSyncCopies) throw new TooManyCopiesError(copies, this.#maxSyncCopies);
   }
 
   // ---------------------------------------------------------------- events
@@ -252,61 +240,16 @@ export class SingleTableStore implements Store {
     return toEvent(data);
   }
 
-  /**
-   * AP7 — one query per month bucket the page touches (see listing/buckets.ts), each clipped to the range. The
-   * upper bound is `<to>#~`: "~" sorts after every ULID character, so it takes every event on `to` and nothing
-   * later, without computing the day after `to` (there is none after 9999-12-31, and "10000-01-01" sorts before
-   * it). The cursor carries the bucket and ElectroDB's cursor inside it.
-   */
-  async listEventsByDate(range: DateRange, page: PageRequest): Promise<Page<Event>> {
-    const list = lists.eventsByDate(range);
-    const months = monthsBetween(range.from, range.to);
-    const start = page.cursor
-      ? decodeBucketPosition(this.#cursors, list, page.cursor, months, isElectroCursor)
-      : { bucket: months[0] as string, after: null };
-    const events = this.#model.event;
-    const source: BucketSource<Parameters<typeof toEvent>[0], string> = {
-      query: async (month, after, limit) => {
-        const result = await events.query
-          .byMonth({ month })
-          .between({ date: range.from }, { date: range.to, eventId: AFTER_EVERY_ULID })
-          .go({ ...GO, limit, cursor: after });
-        return { items: result.data, next: result.cursor };
-      },
-      positionAfter: (month, event) =>
-        createConversions(events).byAccessPattern.byMonth.fromComposite.toCursor({
-          month,
-          date: event.date,
-          eventId: event.eventId,
-        }),
-    };
-    const { items, next } = await walkBuckets(source, months, start, page.limit, this.#bucketQueries);
-    return { items: items.map(toEvent), cursor: encodeBucketPosition(this.#cursors, list, next) };
-  }
-
-  /** The `organizer` collection: the user's item (first page only) then their events by date; one query a page. */
-  async #organizerPage(userId: string, page: PageRequest) {
-    const { first, parent, items, cursor } = await collectionPage(
-      this.#cursors,
-      lists.eventsByOrganizer(userId),
-      page,
-      async (cursor, limit) => {
-        const result = await this.#model.service.collections
-          .organizer({ organizerId: userId })
-          .go({ ...GO, cursor, limit });
-        return { parent: result.data.user[0], children: result.data.event, cursor: result.cursor };
-      },
-    );
-    if (first && !parent) throw new NotFoundError("user");
-    return { user: parent, events: { items: items.map(toEvent), cursor } };
+  listEventsByDate(range: DateRange, page: PageRequest): Promise<Page<Event>> {
+    return this.#events.byDate(range, page);
   }
 
   async listEventsByOrganizer(userId: string, page: PageRequest): Promise<Page<Event>> {
-    return (await this.#organizerPage(userId, page)).events;
+    return (await this.#events.ofOrganizer(userId, page)).events;
   }
 
   async getUserWithEvents(userId: string, page: PageRequest) {
-    const { user, events } = await this.#organizerPage(userId, { limit: page.limit });
+    const { user, events } = await this.#events.ofOrganizer(userId, { limit: page.limit });
     if (!user) throw new NotFoundError("user");
     return { user: toUser(user), events };
   }
@@ -325,6 +268,13 @@ export class SingleTableStore implements Store {
       if ((field === "description" || field === "venue") && value === "") remove.push(field);
       else if (value !== undefined) set[field] = value;
     }
+    // The copies this request rewrites: sync the name, date and venue; none only the date (gsi1sk's sort key, not
+    // a display copy); stream none (its consumer does). One per registration, and registeredCount counts them, so
+    // the bound is part of the update's own condition: refused atomically, before anything is written.
+    const fanOut =
+      this.copies === "sync"
+        ? changes.name !== undefined || changes.date !== undefined || changes.venue !== undefined
+        : this.copies === "none" && changes.date !== undefined;
     let updated: Event;
     try {
       const { data } = await this.#model.event
@@ -339,6 +289,7 @@ export class SingleTableStore implements Store {
             `(${op.notExists(attr.writeId)} OR ${op.ne(attr.writeId, writeId)})`,
             ...(expectedVersion !== undefined ? [op.eq(attr.version, expectedVersion)] : []),
             ...(changes.capacity !== undefined ? [op.lte(attr.registeredCount, changes.capacity)] : []),
+            ...(fanOut ? [op.lte(attr.registeredCount, this.#maxSyncCopies)] : []),
           ].join(" AND "),
         )
         .go({ ...GO, response: "all_new", params: ALL_OLD });
@@ -349,49 +300,27 @@ export class SingleTableStore implements Store {
       const old = failure.item;
       if (!old) throw new NotFoundError("event");
       if (old.writeId !== writeId) {
+        const registered = old.registeredCount as number;
         if (old.organizerId !== actorId) throw new ForbiddenError("only the organizer may change this event");
         if (expectedVersion !== undefined && old.version !== expectedVersion) {
           throw new PreconditionFailedError(old.version as number);
         }
-        throw new CapacityConflictError(old.registeredCount as number);
+        if (
+          fanOut &&
+          registered > this.#maxSyncCopies &&
+          !(changes.capacity !== undefined && registered > changes.capacity)
+        ) {
+          throw new TooManyCopiesError(registered, this.#maxSyncCopies);
+        }
+        throw new CapacityConflictError(registered);
       }
       updated = toEvent(old as unknown as Parameters<typeof toEvent>[0]);
     }
-    if (changes.name !== undefined || changes.date !== undefined || changes.venue !== undefined) {
-      await this.#refreshEventCopies(updated);
+    if (fanOut) {
+      const { name, date, venue, version } = updated;
+      await applyCopyChange(this.copyKeeper, { kind: "event", source: { eventId, name, date, venue, version } });
     }
     return updated;
-  }
-
-  /**
-   * Fan-out of an event change: every registration copies the event's name, date and venue (the date also
-   * orders AP16). Cost: one query per 100 registrations plus one UpdateItem per registration.
-   */
-  async #refreshEventCopies(event: Event): Promise<void> {
-    for await (const registration of this.#registrationKeys(event.eventId)) {
-      await this.#model.registration
-        .patch(registration)
-        .set({ eventName: event.name, eventDate: event.date, eventVersion: event.version })
-        .remove(event.venue === undefined ? ["eventVenue"] : [])
-        .set(event.venue === undefined ? {} : { eventVenue: event.venue })
-        // Concurrent edits fan out in any order: a copy taken from an older version never replaces a newer one.
-        .where((attr, op) => `(${op.notExists(attr.eventVersion)} OR ${op.lt(attr.eventVersion, event.version)})`)
-        .go(GO)
-        .catch(ignoreVanished);
-    }
-  }
-
-  /** Every registration key of an event, read from the base table (strongly consistent). */
-  async *#registrationKeys(eventId: string): AsyncGenerator<{ eventId: string; userId: string }> {
-    let cursor: string | null = null;
-    do {
-      const page: { data: Array<{ eventId: string; userId: string }>; cursor: string | null } =
-        await this.#model.registration.query
-          .byEvent({ eventId })
-          .go({ ...GO, cursor, limit: 100, consistent: true, attributes: ["eventId", "userId"] });
-      yield* page.data;
-      cursor = page.cursor;
-    } while (cursor);
   }
 
   async deleteEvent(eventId: string, actorId: string): Promise<void> {
@@ -419,8 +348,8 @@ export class SingleTableStore implements Store {
    */
   async #removeRegistrationsOf(eventId: string): Promise<void> {
     await retryWhileUnavailable(async () => {
-      const keys: Array<{ eventId: string; userId: string }> = [];
-      for await (const key of this.#registrationKeys(eventId)) keys.push(key);
+      const keys: RegistrationKey[] = [];
+      for await (const page of this.copyKeeper.registrationsOfEvent(eventId)) keys.push(...page);
       let pending = keys;
       for (let attempt = 0; pending.length > 0; attempt++) {
         const { unprocessed } = await this.#model.registration.delete(pending).go(GO);
@@ -432,156 +361,25 @@ export class SingleTableStore implements Store {
 
   // ---------------------------------------------------------------- registrations
 
-  async register(eventId: string, userId: string): Promise<Registration> {
-    const writeId = this.#newId();
-    return retryOnConflict(async () => {
-      // One BatchGetItem reads what the registration copies (the event summary and the attendee's name) and
-      // whether the registration exists: a caller who holds a seat hears already_registered, even when full.
-      const keys = [
-        this.#model.event.get({ eventId }).params().Key,
-        this.#model.user.get({ userId }).params().Key,
-        this.#model.registration.get({ eventId, userId }).params().Key,
-      ];
-      const response = await this.#document.send(
-        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      const items = response.Responses?.[this.#table] ?? [];
-      const eventItem = items.find((item) => item.__edb_e__ === "event");
-      const userItem = items.find((item) => item.__edb_e__ === "user");
-      if (!eventItem) throw new NotFoundError("event");
-      if (!userItem) throw new NotFoundError("user");
-      const existing = items.find((item) => item.__edb_e__ === "registration");
-      if (existing) {
-        const found = this.#model.registration.parse({ Item: existing }).data as Parameters<typeof toRegistration>[0];
-        // Ours: an earlier attempt of this call committed but its answer was lost.
-        if ((found as { writeId?: string }).writeId === writeId) return toRegistration(found);
-        throw new AlreadyRegisteredError();
-      }
-      const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
-      const user = toUser(this.#model.user.parse({ Item: userItem }).data as Parameters<typeof toUser>[0]);
-      if (event.registeredCount >= event.capacity) throw new EventFullError();
-
-      const registration = {
-        eventId,
-        userId,
-        registeredAt: this.#timestamp(),
-        writeId,
-        organizerId: event.organizerId,
-        userName: user.name,
-        eventName: event.name,
-        eventDate: event.date,
-        ...(event.venue !== undefined && { eventVenue: event.venue }),
-        eventVersion: event.version,
-      };
-      // One transaction: the seat (never past capacity), the registration (never twice), and conditions that
-      // the copies we just read are still current (event version, attendee name).
-      const result = await this.#model.service.transaction
-        .write(({ event: events, registration: registrations, user: users }) => [
-          events
-            .patch({ eventId })
-            .add({ registeredCount: 1 })
-            .where(
-              (attr, op) =>
-                `${op.name(attr.registeredCount)} < ${op.name(attr.capacity)} AND ${op.eq(attr.version, event.version)}`,
-            )
-            .commit({ response: "all_old" }),
-          registrations.create(registration).commit({ response: "all_old" }),
-          users
-            .check({ userId })
-            .where((attr, op) => op.eq(attr.name, user.name))
-            .commit(),
-        ])
-        .go();
-      const outcomes = cancelled(result);
-      if (!outcomes) return toRegistration(registration);
-      const [seat, created] = outcomes;
-      if (created?.rejected && created.item) {
-        // Ours: an earlier attempt of this call committed but its answer was lost. Anyone else's: a conflict.
-        if (created.item.writeId === writeId)
-          return toRegistration(created.item as unknown as Parameters<typeof toRegistration>[0]);
-        throw new AlreadyRegisteredError();
-      }
-      if (seat?.rejected) {
-        if (!seat.item) throw new NotFoundError("event");
-        const current = seat.item as { registeredCount: number; capacity: number };
-        if (current.registeredCount >= current.capacity) throw new EventFullError();
-      }
-      // The event or the attendee changed since we read them: read again so the copies are current.
-      throw new TransactionConflict();
-    });
+  register(eventId: string, userId: string): Promise<Registration> {
+    return this.#registrationWrites.register(eventId, userId);
   }
 
-  async cancelRegistration(eventId: string, userId: string, actorId: string): Promise<void> {
-    await retryOnConflict(async () => {
-      const result = await this.#model.service.transaction
-        .write(({ registration, event }) => [
-          registration
-            .remove({ eventId, userId })
-            .where((attr, op) => `(${op.eq(attr.userId, actorId)} OR ${op.eq(attr.organizerId, actorId)})`)
-            .commit({ response: "all_old" }),
-          event
-            .patch({ eventId })
-            .add({ registeredCount: -1 })
-            .where((attr, op) => op.gt(attr.registeredCount, 0))
-            .commit({ response: "all_old" }),
-        ])
-        .go();
-      const outcomes = cancelled(result);
-      if (!outcomes) return;
-      const [removal, seat] = outcomes;
-      if (seat?.rejected && !seat.item) throw new NotFoundError("event");
-      if (removal?.rejected && !removal.item) throw new NotFoundError("registration");
-      if (removal?.rejected) throw new ForbiddenError("only the attendee or the organizer may cancel");
-      throw new Error(`cancelRegistration cancelled: ${outcomes.map((o) => o.code).join(",")}`);
-    });
+  cancelRegistration(eventId: string, userId: string, actorId: string): Promise<void> {
+    return this.#registrationWrites.cancel(eventId, userId, actorId);
   }
 
-  /** The `attendance` collection: the event (first page only), then registrations by userId; one query a page. */
-  async #attendancePage(eventId: string, page: PageRequest) {
-    const { first, parent, items, cursor } = await collectionPage(
-      this.#cursors,
-      lists.registrationsOfEvent(eventId),
-      page,
-      async (cursor, limit) => {
-        const result = await this.#model.service.collections.attendance({ eventId }).go({ ...GO, cursor, limit });
-        return { parent: result.data.event[0], children: result.data.registration, cursor: result.cursor };
-      },
-    );
-    if (first && !parent) throw new NotFoundError("event");
-    return { event: parent, attendees: { items: items.map(toRegistration), cursor } };
-  }
-
-  async listRegistrations(eventId: string, page: PageRequest): Promise<Page<Registration>> {
-    return (await this.#attendancePage(eventId, page)).attendees;
+  listRegistrations(eventId: string, page: PageRequest): Promise<Page<Registration>> {
+    return this.#registrations.ofEvent(eventId, page).then(({ attendees }) => attendees);
   }
 
   async getEventWithAttendees(eventId: string, page: PageRequest) {
-    const { event, attendees } = await this.#attendancePage(eventId, { limit: page.limit });
+    const { event, attendees } = await this.#registrations.ofEvent(eventId, { limit: page.limit });
     if (!event) throw new NotFoundError("event");
-    return { event: toEvent(event), attendees };
+    return { event, attendees };
   }
 
-  /** AP16 — the `attendee` collection: the user (first page only), then registrations by event date. */
-  async listUserRegistrations(userId: string, page: PageRequest): Promise<Page<Registration>> {
-    const { first, parent, items, cursor } = await collectionPage(
-      this.#cursors,
-      lists.registrationsOfUser(userId),
-      page,
-      async (cursor, limit) => {
-        const result = await this.#model.service.collections.attendee({ userId }).go({ ...GO, cursor, limit });
-        return { parent: result.data.user[0], children: result.data.registration, cursor: result.cursor };
-      },
-    );
-    if (first && !parent) throw new NotFoundError("user");
-    return { items: items.map(toRegistration), cursor };
+  listUserRegistrations(userId: string, page: PageRequest): Promise<Page<Registration>> {
+    return this.#registrations.ofUser(userId, page);
   }
-}
-
-/**
- * A copy whose refresh failed its condition: the registration was cancelled meanwhile, or (event copies) a newer
- * version's refresh already wrote it. Either way there is nothing left to update.
- */
-function ignoreVanished(error: unknown): void {
-  if (conditionFailure(error)) return;
-  throw error;
 }
