@@ -10,6 +10,9 @@ import { lines, runPnpm } from "../support/pnpm-script.js";
  * ` ELIFECYCLE  Command failed with exit code N.` — both on stdout (pnpm 10), so stderr holds the CLI's line
  * alone; `pnpm -s <script>` drops pnpm's lines altogether.
  */
+/** Each run starts pnpm, tsx and the CLI: seconds on a quiet machine, far more on a busy shared one. */
+const SLOW = { timeout: 180_000 };
+
 const CLIS: Record<string, { does: RegExp; shows: string[] }> = {
   compare: {
     does: /Seeds one data set into every table design, runs AP1–AP16/,
@@ -59,7 +62,7 @@ const CLIS: Record<string, { does: RegExp; shows: string[] }> = {
 };
 
 describe.each(Object.entries(CLIS))("pnpm %s", (script, { does, shows }) => {
-  it("--help: exit 0, usage under the script's own name, what it does, its options and defaults", async () => {
+  it("--help: exit 0, usage under the script's own name, what it does, its options and defaults", SLOW, async () => {
     const help = await runPnpm([script, "--help"]);
     expect(help.stderr).toBe("");
     expect(help.code).toBe(0);
@@ -71,7 +74,7 @@ describe.each(Object.entries(CLIS))("pnpm %s", (script, { does, shows }) => {
     expect(text).toMatch(/-h, --help/);
   });
 
-  it("--bogus: exit non-zero, one line on stderr naming the option and the help, no stack trace", async () => {
+  it("--bogus: exit non-zero, one line on stderr naming the option and the help, no stack trace", SLOW, async () => {
     const refused = await runPnpm([script, "--bogus"]);
     expect(refused.code).not.toBe(0);
     expect(lines(refused.stderr)).toEqual([`error: unknown option '--bogus' (see pnpm ${script} --help)`]);

@@ -143,7 +143,9 @@ describe.each(DESIGNS)("the scripts under `pnpm sst shell` (%s design)", (design
     expect(checked.stdout).toContain("OK: every invariant holds");
   });
 
-  it("a TABLE_DESIGN left in the shell that names the other design is refused in one line", async () => {
+  it("a TABLE_DESIGN left in the shell that names the other design is refused in one line", {
+    timeout: 120_000,
+  }, async () => {
     const other = design === "single" ? "multi" : "single";
     const refused = await runPnpm(["seed"], { ...env, TABLE_DESIGN: other });
     expect(refused.code).not.toBe(0);
