@@ -52,3 +52,43 @@ export function pnpmMentions(file: string, text: string): PnpmMention[] {
 export function rootManifest(): { scripts: Record<string, string>; packageManager: string } {
   return JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
 }
+
+export interface ShellCommand {
+  file: string;
+  /** The line the command starts on. */
+  line: number;
+  /** The command as a reader types it: continuation lines joined, the trailing `# comment` dropped. */
+  command: string;
+}
+
+/**
+ * Every command of the ```sh blocks of README.md and docs/*.md, one per logical line. A block that is a script
+ * rather than a list of commands (the README's walk-through: variables, functions, loops) is one entry, whose
+ * command is its first line; the walk-through test runs it whole.
+ */
+export function shellCommands(): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  for (const { file, text } of documents()) {
+    for (const match of text.matchAll(/^```sh\n([\s\S]*?)\n```/gm)) {
+      const start = text.slice(0, match.index).split("\n").length + 1;
+      const body = match[1] as string;
+      if (/^\s*(while|for|if)\b|^\w+\(\)/m.test(body)) {
+        commands.push({ file, line: start, command: (body.split("\n")[0] as string).trim() });
+        continue;
+      }
+      let pending: ShellCommand | undefined;
+      body.split("\n").forEach((raw, index) => {
+        const text = raw.replace(/(^|\s)#.*$/, "").trim();
+        if (text === "") return;
+        if (pending) pending.command = `${pending.command} ${text}`;
+        else pending = { file, line: start + index, command: text };
+        if (pending.command.endsWith("\\")) pending.command = pending.command.slice(0, -1).trim();
+        else {
+          commands.push(pending);
+          pending = undefined;
+        }
+      });
+    }
+  }
+  return commands;
+}

@@ -1,13 +1,10 @@
-import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp, silentLogger } from "@tablelab/api";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
 import { createTestDatabase } from "../support/database.js";
-
-/** Debian's Chromium (installed by .ci/run), driven headless; never a browser download. */
-const CHROMIUM = "/usr/bin/chromium";
 
 describe("interactive docs in a real browser", () => {
   let server: ReturnType<typeof serve>;
@@ -16,7 +13,6 @@ describe("interactive docs in a real browser", () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
     const db = await createTestDatabase("single", "docs");
     const app = createApp({
       store: db.store,
@@ -29,19 +25,7 @@ describe("interactive docs in a real browser", () => {
     server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
     await new Promise((resolve) => server.once("listening", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

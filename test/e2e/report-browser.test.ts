@@ -1,14 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { main } from "../../packages/compare/src/main.js";
 import { evaluateMix, type Mix, type MixResult, type ModelFigures } from "../../packages/compare/src/mix/model.js";
+import { launchChromium, requireChromium } from "../support/browser.js";
 
-/** Debian's Chromium (installed by .ci/run), driven headless; never a browser download. */
-const CHROMIUM = "/usr/bin/chromium";
 const SMALL = ["--users", "24", "--events", "12", "--registrations", "80", "--ops", "4", "--concurrency", "2"];
 
 /** The team's own mix, as a YAML file given to `pnpm compare --mix`. */
@@ -55,7 +54,7 @@ describe("compare.html in a real browser", () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+    requireChromium();
     const mixFile = join(out, "ours.yaml");
     writeFileSync(mixFile, MIX_YAML);
     const log: string[] = [];
@@ -65,19 +64,7 @@ describe("compare.html in a real browser", () => {
     );
     expect(code, log.join("\n")).toBe(0);
     report = JSON.parse(readFileSync(join(out, "compare.json"), "utf8")) as Report;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on("console", (message) => {
       if (message.type() === "error" || message.type() === "warning") problems.push(message.text());

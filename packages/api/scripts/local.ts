@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseTableDesign, type TableDesign } from "@tablelab/core";
+import { parseTableDesign, TABLE_DESIGNS, type TableDesign, tableDefinitions } from "@tablelab/core";
 import { isDynamoDbAnswering } from "@tablelab/core/local";
 import { Command } from "commander";
 import { Resource } from "sst";
@@ -47,7 +47,15 @@ export class UsageError extends Error {}
  * defaults; an unknown option or a stray argument is a one-line error (exit 1).
  */
 export function cli(name: string): Command {
-  return new Command(`pnpm ${name}`).allowExcessArguments(false).showSuggestionAfterError(false);
+  return new Command(`pnpm ${name}`)
+    .allowExcessArguments(false)
+    .showSuggestionAfterError(false)
+    .configureOutput({ outputError: (message, write) => write(oneLineUsageError(message, `pnpm ${name}`)) });
+}
+
+/** Commander's error as one line, pointing at the help: `error: unknown option '--x' (see pnpm seed --help)`. */
+export function oneLineUsageError(message: string, command: string): string {
+  return `${message.trim().split("\n")[0]} (see ${command} --help)\n`;
 }
 
 export const CONFIGURATION_HELP = `
@@ -77,11 +85,26 @@ export interface ScriptTarget {
   where: string;
 }
 
+/**
+ * The stage's design, from the tables `sst shell` linked (SST_RESOURCE_<id> for every table of the deployed
+ * design): the stage fixes it. A TABLE_DESIGN left in the shell that names the other design is refused, rather
+ * than followed into SST's "… is not linked" error or, worse, trusted.
+ */
 function designFromSstResources(env: NodeJS.ProcessEnv): TableDesign {
-  if (env.TABLE_DESIGN) return parseTableDesign(env.TABLE_DESIGN);
-  if (env.SST_RESOURCE_Table) return "single";
-  if (env.SST_RESOURCE_Users) return "multi";
-  throw new UsageError("no table is linked in this SST shell (neither Table nor Users): is the stage deployed?");
+  const linked = TABLE_DESIGNS.filter((design) =>
+    tableDefinitions(design).every(({ id }) => Boolean(env[`SST_RESOURCE_${id}`])),
+  );
+  const [design] = linked;
+  if (!design || linked.length > 1)
+    throw new UsageError(
+      `this SST shell links ${design ? "the tables of both designs" : "no table of either design (Table, or Users, Events, …)"}: ` +
+        "is the stage deployed?",
+    );
+  if (env.TABLE_DESIGN && parseTableDesign(env.TABLE_DESIGN) !== design)
+    throw new UsageError(
+      `TABLE_DESIGN=${env.TABLE_DESIGN}, but this stage's tables are the ${design} design: unset TABLE_DESIGN`,
+    );
+  return design;
 }
 
 /**

@@ -3,7 +3,7 @@ import { mintToken, TOKEN_LIFETIME_SECONDS } from "../src/middleware/auth.js";
 import { cli, resolveScriptTarget, runScript, scriptJwtSecret, TARGET_HELP, UsageError } from "./local.js";
 
 /** `pnpm mint-token <userId | email>`: prints a bearer token for a user, signed with the secret the API verifies. */
-const program = cli("token")
+const program = cli("mint-token")
   .description(
     `Prints a bearer token (valid ${TOKEN_LIFETIME_SECONDS / 3600} h) for a user, signed with the secret the API ` +
       "checks: the local one of pnpm dev, or the stage's JwtSecret under `pnpm sst shell`. " +

@@ -55,8 +55,10 @@ const program = new Command("pnpm bench")
   .addOption(new Option("--design <design>", "table design the API runs on").choices(TABLE_DESIGNS).default("single"))
   .option("--quick", "smoke test: short runs, no warm-up, few cold starts; figures not meaningful", false)
   .option("--out <dir>", "where to write bench.json and bench.md", "reports")
-  // One line per error (commander's own message), never the help text.
-  .configureOutput({ outputError: (message, write) => write(`${message.split("\n")[0]}\n`) })
+  // One line per error (commander's own message, as every tablelab CLI words it), never the help text.
+  .configureOutput({
+    outputError: (message, write) => write(`${message.trim().split("\n")[0]} (see pnpm bench --help)\n`),
+  })
   .parse();
 
 const values = program.opts<{
