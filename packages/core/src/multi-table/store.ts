@@ -109,17 +109,17 @@ export class MultiTableStore implements Store {
     this.copies = options.copies ?? DEFAULT_COPIES.multi;
     const keeper = new MultiTableCopyKeeper(options.document, options.tables, this.copies);
     this.copyKeeper = keeper;
-    this.#ctx = new MultiTableContext(
-      options.document,
-      options.tables,
-      new CursorCodec(options.cursorSecret),
-      options.now ?? (() => new Date()),
-      options.newId ?? (() => ulid()),
-      options.bucketQueries ?? DEFAULT_BUCKET_QUERIES,
-      this.copies,
-      options.maxSyncCopies ?? MAX_SYNC_COPIES,
-      keeper,
-    );
+    this.#ctx = new MultiTableContext({
+      document: options.document,
+      tables: options.tables,
+      cursors: new CursorCodec(options.cursorSecret),
+      now: options.now ?? (() => new Date()),
+      newId: options.newId ?? (() => ulid()),
+      bucketQueries: options.bucketQueries ?? DEFAULT_BUCKET_QUERIES,
+      copies: this.copies,
+      maxSyncCopies: options.maxSyncCopies ?? MAX_SYNC_COPIES,
+      copyKeeper: keeper,
+    });
   }
 
   getUser(userId: string): Promise<StoredUser> {
