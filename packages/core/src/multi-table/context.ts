@@ -41,19 +41,41 @@ export interface QueryPage {
  * What every part of the multi-table store shares: the client, the tables, the clock, the copy strategy and the
  * small request helpers. The access patterns live in users.ts, events.ts and registrations.ts as functions of it.
  */
+export interface MultiTableSettings {
+  document: DynamoDBDocumentClient;
+  tables: MultiTableNames;
+  cursors: CursorCodec;
+  now: () => Date;
+  newId: () => string;
+  bucketQueries: BucketQueries;
+  copies: CopyStrategy;
+  /** The most copies one request may rewrite (see MAX_SYNC_COPIES). */
+  maxSyncCopies: number;
+  copyKeeper: MultiTableCopyKeeper;
+}
+
 export class MultiTableContext {
-  constructor(
-    readonly document: DynamoDBDocumentClient,
-    readonly tables: MultiTableNames,
-    readonly cursors: CursorCodec,
-    readonly now: () => Date,
-    readonly newId: () => string,
-    readonly bucketQueries: BucketQueries,
-    readonly copies: CopyStrategy,
-    /** The most copies one request may rewrite (see MAX_SYNC_COPIES). */
-    readonly maxSyncCopies: number,
-    readonly copyKeeper: MultiTableCopyKeeper,
-  ) {}
+  readonly document: DynamoDBDocumentClient;
+  readonly tables: MultiTableNames;
+  readonly cursors: CursorCodec;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly bucketQueries: BucketQueries;
+  readonly copies: CopyStrategy;
+  readonly maxSyncCopies: number;
+  readonly copyKeeper: MultiTableCopyKeeper;
+
+  constructor(settings: MultiTableSettings) {
+    this.document = settings.document;
+    this.tables = settings.tables;
+    this.cursors = settings.cursors;
+    this.now = settings.now;
+    this.newId = settings.newId;
+    this.bucketQueries = settings.bucketQueries;
+    this.copies = settings.copies;
+    this.maxSyncCopies = settings.maxSyncCopies;
+    this.copyKeeper = settings.copyKeeper;
+  }
 
   /** Whether registrations hold copies of the names (`sync`, `stream`) or lists join them (`none`). */
   get keepsNameCopies(): boolean {

@@ -59,31 +59,43 @@ export interface MultiTableStoreOptions {
  * registration keeps its event's date in `dateEventId`, the sort key of `UserIndex` (a key, not a display copy),
  * rewritten in the request when the event's date changes (under `stream`, by the consumer).
  *
- * A fan-out is 1 Query per 100 registrations + 1 UpdateItem per registration, 32 in flight. One request rewrites
- * at most `maxSyncCopies` (MAX_SYNC_COPIES) copies: past it the change is refused with too_many_copies before
- * anything is written.
+ * Fan-outs go through the shared `applyCopyChange` (copies/fan-out.ts). One request rewrites at most
+ * `maxSyncCopies` (MAX_SYNC_COPIES) copies — `sync`'s name copies, or `none`'s date keys on a date change —
+ * past it the change is refused with too_many_copies before anything is written (an event's bound is part of its
+ * UpdateItem's condition; a user's registrations are counted first).
  *
- * Request cost per access pattern (a transaction counts as one request; "‖" = sent in parallel; n = copies the
- * change rewrites):
+ * Request cost per access pattern (a transaction counts as one request; "‖" = sent in parallel; n = the copies a
+ * change rewrites, each fan-out being 1 Query per 100 registrations + n UpdateItems, 32 in flight). Patterns not
+ * listed under a strategy cost what they cost under `none`:
  *
- * | AP   | none                                                  | sync                                     | stream               |
- * |------|-------------------------------------------------------|------------------------------------------|----------------------|
- * | AP1  | 1 GetItem                                             | same                                     | same                 |
- * | AP2  | 1 Query (EmailIndex); +1 GetItem (Emails) only if a lagging index shows two users with the address   | same | same |
- * | AP3  | 1 TransactWriteItems (user + email item)              | same                                     | same                 |
- * | AP4  | name only: 1 UpdateItem; email change: 1 GetItem + 1 TransactWriteItems (user, old and new email items) | with a name: + 1 Query (COUNT on UserIndex) first, then the fan-out of n name copies | as none |
- * | AP5  | 1 PutItem                                             | same                                     | same                 |
- * | AP6  | 1 GetItem                                             | same                                     | same                 |
- * | AP7  | 1 Query (DateIndex) per month bucket the page touches | same                                     | same                 |
- * | AP8  | 1 Query (OrganizerIndex) per page; +1 GetItem (user) when a first page is empty, to tell 404 from none | same | same |
- * | AP9  | 2: GetItem (user) ‖ Query (OrganizerIndex)            | same                                     | same                 |
- * | AP10 | 1 UpdateItem; a date change adds the fan-out of n date keys | 1 UpdateItem; a name, date or venue change adds the fan-out of n copies | 1 UpdateItem |
- * | AP11 | 1 DeleteItem + 1 Query per 100 registrations + 1 BatchWriteItem per 25 registrations | same   | same                 |
- * | AP12 | 2: BatchGetItem (event + user) + TransactWriteItems (seat + registration) | 2: the transaction also checks the user's revision | as sync |
- * | AP13 | 1 TransactWriteItems (registration + seat)            | same                                     | same                 |
- * | AP14 | 2 per page: Query (Registrations) + BatchGetItem (the event + attendees); a 100-item page needs 2 BatchGets | 1 per page: Query; the first page ‖ GetItem (event) | as sync |
- * | AP15 | 2: Query (Registrations) + BatchGetItem (the event + attendees) | 2: Query ‖ GetItem (event)       | as sync              |
- * | AP16 | 2 per page: Query (UserIndex) + BatchGetItem (the user + events); a 100-item page needs 2 BatchGets; a page left short by registrations whose event is gone reads on (another Query + BatchGetItem) | 1 per page: Query; the first page ‖ GetItem (user) | as sync |
+ * | AP   | none                                                                                                  |
+ * |------|-------------------------------------------------------------------------------------------------------|
+ * | AP1  | 1 GetItem                                                                                             |
+ * | AP2  | 1 Query (EmailIndex); +1 GetItem (Emails) only if a lagging index shows two users with the address    |
+ * | AP3  | 1 TransactWriteItems (user + email item)                                                              |
+ * | AP4  | name only: 1 UpdateItem; email change: 1 GetItem + 1 TransactWriteItems (user, old and new email item) |
+ * | AP5  | 1 PutItem                                                                                             |
+ * | AP6  | 1 GetItem                                                                                             |
+ * | AP7  | 1 Query (DateIndex) per month bucket the page touches                                                 |
+ * | AP8  | 1 Query (OrganizerIndex) per page; +1 GetItem (user) when a first page is empty (404 or none)         |
+ * | AP9  | 2: GetItem (user) ‖ Query (OrganizerIndex)                                                            |
+ * | AP10 | 1 UpdateItem; a date change adds the fan-out of n date keys                                           |
+ * | AP11 | 1 DeleteItem + 1 Query per 100 registrations + 1 BatchWriteItem per 25 registrations                  |
+ * | AP12 | 2: BatchGetItem (event + user) + TransactWriteItems (seat + registration)                             |
+ * | AP13 | 1 TransactWriteItems (registration + seat)                                                            |
+ * | AP14 | 2 per page: Query (Registrations) + BatchGetItem (event + attendees; 2 for a 100-item page)           |
+ * | AP15 | 2: Query (Registrations) + BatchGetItem (the event + attendees)                                       |
+ * | AP16 | 2 per page: Query (UserIndex) + BatchGetItem (user + events; 2 for a 100-item page); a page left      |
+ * |      | short by registrations whose event is gone reads on (another Query + BatchGetItem)                    |
+ *
+ * | AP   | sync                                                                | stream                          |
+ * |------|---------------------------------------------------------------------|---------------------------------|
+ * | AP4  | a name given: +1 Query (COUNT on UserIndex) first, then the fan-out | as none                         |
+ * | AP10 | 1 UpdateItem; a name, date or venue change adds the fan-out         | 1 UpdateItem                    |
+ * | AP12 | 2, the transaction also a ConditionCheck (the user's revision)      | as sync                         |
+ * | AP14 | 1 per page: Query (Registrations); the first page ‖ GetItem (event) | as sync                         |
+ * | AP15 | 2: Query (Registrations) ‖ GetItem (event)                          | as sync                         |
+ * | AP16 | 1 per page: Query (UserIndex); the first page ‖ GetItem (user)      | as sync                         |
  *
  * An empty page after the first (`cursor` given, no items) costs only its Query.
  */
@@ -97,17 +109,17 @@ export class MultiTableStore implements Store {
     this.copies = options.copies ?? DEFAULT_COPIES.multi;
     const keeper = new MultiTableCopyKeeper(options.document, options.tables, this.copies);
     this.copyKeeper = keeper;
-    this.#ctx = new MultiTableContext(
-      options.document,
-      options.tables,
-      new CursorCodec(options.cursorSecret),
-      options.now ?? (() => new Date()),
-      options.newId ?? (() => ulid()),
-      options.bucketQueries ?? DEFAULT_BUCKET_QUERIES,
-      this.copies,
-      options.maxSyncCopies ?? MAX_SYNC_COPIES,
-      keeper,
-    );
+    this.#ctx = new MultiTableContext({
+      document: options.document,
+      tables: options.tables,
+      cursors: new CursorCodec(options.cursorSecret),
+      now: options.now ?? (() => new Date()),
+      newId: options.newId ?? (() => ulid()),
+      bucketQueries: options.bucketQueries ?? DEFAULT_BUCKET_QUERIES,
+      copies: this.copies,
+      maxSyncCopies: options.maxSyncCopies ?? MAX_SYNC_COPIES,
+      copyKeeper: keeper,
+    });
   }
 
   getUser(userId: string): Promise<StoredUser> {

@@ -101,9 +101,10 @@ export const eventsTable = {
 /**
  * Registrations, keyed by `eventId` (hash) + `userId` (range): AP14 ("an event's registrations, by userId") is a
  * Query on the base table, strongly consistent if wanted, and "never twice" is `attribute_not_exists` on the key.
- *  - `UserIndex` (AP16): partition `userId`, sort `dateEventId` — the registration keeps the event's date (and
- *    only that: names are joined at read time) so a user's registrations come back by event date; an event's
- *    date change rewrites it on each of the event's registrations.
+ *  - `UserIndex` (AP16): partition `userId`, sort `dateEventId` — the registration keeps the event's date as a
+ *    key in every copy strategy (under COPIES=none the only thing it keeps: names are joined at read time) so a
+ *    user's registrations come back by event date; an event's date change rewrites it on each of the event's
+ *    registrations. Under `sync`/`stream` the registration also carries the name copies (multi-table/copy-keeper.ts).
  */
 export const registrationsTable = {
   id: "Registrations",
