@@ -146,7 +146,7 @@ export class SingleTableStore implements Store {
     // What the caller asked, not a comparison with the stored name: an attempt retried after a lost answer reads
     // the user already renamed, and the copies must still be brought up to date.
     const fanOut = changes.name !== undefined && this.copies === "sync";
-    const { user, revision } = await retryOnConflict(async () => {
+    const user = await retryOnConflict(async () => {
       const { data: current } = await this.#model.user.get({ userId }).go({ ...GO, consistent: true });
       if (!current) throw new NotFoundError("user");
       if (actorId !== userId) throw new ForbiddenError("only the user may change their profile");
@@ -157,16 +157,16 @@ export class SingleTableStore implements Store {
         ...(changes.email !== undefined && { email: changes.email }),
         updatedAt: this.#timestamp(),
       };
-      const read = current.revision;
       const emailChanged = next.email !== current.email;
       const result = await this.#model.service.transaction
         .write(({ user, emailMarker }) => [
-          // Optimistic: the user is still the revision we read (so the email we swap out is still theirs).
+          // Optimistic: the email we are swapping out must still be the current one. Not the revision: concurrent
+          // renames would then conflict one another, only one winning per round of retries.
           user
             .patch({ userId })
             .set({ name: next.name, email: next.email, updatedAt: next.updatedAt })
             .add({ revision: 1 })
-            .where((attr, op) => (read === undefined ? op.notExists(attr.revision) : op.eq(attr.revision, read)))
+            .where((attr, op) => op.eq(attr.email, current.email))
             .commit({ response: "all_old" }),
           ...(emailChanged
             ? [
@@ -186,15 +186,26 @@ export class SingleTableStore implements Store {
         ])
         .go();
       const outcomes = cancelled(result);
-      if (!outcomes) return { user: next, revision: (read ?? 0) + 1 };
+      if (!outcomes) return next;
       if (emailChanged && outcomes[2]?.rejected && outcomes[2].item) throw new EmailTakenError();
       // The user changed between our read and the write: read again.
       throw new TransactionConflict();
     });
-    // Concurrent renames each fan out their own revision and a copy write replaces only an older revision, so
-    // in whatever order the writes land every copy ends at the latest rename's name — no re-read loop needed.
-    if (fanOut) await applyCopyChange(this.copyKeeper, { kind: "user", source: { userId, name: user.name, revision } });
+    if (fanOut) await this.#fanOutName(userId);
     return user;
+  }
+
+  /**
+   * A transaction returns no values, so the rename reads the user back (one consistent GetItem) and fans out the
+   * name and revision of that one item. Copy writes replace only older revisions, and the rename that commits
+   * last reads the final revision, so once every concurrent rename has answered every copy shows the final name
+   * — in whatever order their writes land, with no re-read loop.
+   */
+  async #fanOutName(userId: string): Promise<void> {
+    const { data } = await this.#model.user.get({ userId }).go({ ...GO, consistent: true });
+    if (!data) return;
+    const source = { userId, name: data.name, revision: data.revision ?? 0 };
+    await applyCopyChange(this.copyKeeper, { kind: "user", source });
   }
 
   /**
