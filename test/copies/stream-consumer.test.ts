@@ -273,8 +273,8 @@ describe("the local copy consumer with a real keeper", () => {
       for (const copy of await world.copiesOf(user))
         expect(copy).toMatchObject({ userName: `${user} 20`, userRevision: 21 });
     }
-    // A guard against a consumer that falls behind for good, with room for a 2-core machine under load; the
-    // figures and the stated bound are in poller.ts (DEFAULT_IDLE_MS).
-    expect(lag.p99).toBeLessThan(5000);
-  });
+    // A guard against a consumer that falls behind for good (a stalled shard, a lost wake-up), with room for a
+    // 2-core machine under heavy load; the measured figures and the stated bound are at DEFAULT_IDLE_MS.
+    expect(lag.p99).toBeLessThan(10_000);
+  }, 240_000);
 });

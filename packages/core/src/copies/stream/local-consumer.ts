@@ -23,7 +23,7 @@ export type LocalCopyConsumerOptions = (
 };
 
 export interface LocalCopyConsumer {
-  /** Stops polling after the record in hand; resolves when no request or timer of the consumer is left. */
+  /** Stops polling once the batch in hand is handled; resolves when no request or timer of it is left. */
   stop(): Promise<void>;
   /** Resolves once every record written before the call has had its copies written; rejects after `timeoutMs`. */
   waitUntilCaughtUp(timeoutMs: number): Promise<void>;
