@@ -1,5 +1,13 @@
+import type { CopyStrategy } from "../copies/strategy.js";
 import type { TableDesign } from "../store.js";
-import { idempotencyTable, multiTables, singleTable, type TableDefinition } from "./definition.js";
+import {
+  eventsTable,
+  idempotencyTable,
+  multiTables,
+  singleTable,
+  type TableDefinition,
+  usersTable,
+} from "./definition.js";
 
 /**
  * The switch between the two designs (`TABLE_DESIGN=single|multi`). Composition roots (dev server, Lambda,
@@ -22,6 +30,24 @@ export function tableDefinitions(design: TableDesign): TableDefinition[] {
       return [...multiTables];
     default:
       throw new Error(`no tables defined for design ${design}`);
+  }
+}
+
+/**
+ * The tables whose stream a design's copy consumer reads (COPIES=stream), with old and new images: the tables
+ * holding the originals that registrations copy. Single: the one table (registrations' own records pass through
+ * the consumer and are ignored). Multi: users and events; registrations, emails and idempotency records are never
+ * copied, so their tables need no stream. Other strategies need no stream at all.
+ */
+export function tablesWithStream(design: TableDesign, copies: CopyStrategy): TableDefinition[] {
+  if (copies !== "stream") return [];
+  switch (design) {
+    case "single":
+      return [singleTable];
+    case "multi":
+      return [usersTable, eventsTable];
+    default:
+      throw new Error(`no streamed tables defined for design ${design}`);
   }
 }
 
