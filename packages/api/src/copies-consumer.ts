@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { createDynamoClients, createStore, parseCopyStrategy } from "@tablelab/core";
 import { tableNamesFromEnvironment } from "./config/table-names.js";
 import { loadConfig } from "./config.js";
-import { copyKeeperOf, createCopyStreamHandler } from "./copies/stream-handler.js";
+import { createCopyStreamHandler } from "./copies/stream-handler.js";
 
 /**
  * The Lambda subscribed to the design's streamed tables under COPIES=stream (`tablesWithStream`): it keeps the
@@ -26,4 +26,4 @@ const store = createStore({
   cursorSecret: "copies-consumer-issues-no-cursors",
 });
 
-export const handler = createCopyStreamHandler(copyKeeperOf(store), logger);
+export const handler = createCopyStreamHandler(store.copyKeeper, logger);

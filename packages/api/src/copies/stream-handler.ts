@@ -1,12 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import {
-  applyCopyRecord,
-  type CopyKeeper,
-  type Store,
-  tableNameFromStreamArn,
-  unmarshallImage,
-  writtenAtOf,
-} from "@tablelab/core";
+import { applyCopyRecord, type CopyKeeper, tableNameFromStreamArn, unmarshallImage, writtenAtOf } from "@tablelab/core";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 
 /** What the handler and Powertools' batch processor log through; Powertools' Logger satisfies it. */
@@ -49,15 +42,4 @@ export function createCopyStreamHandler(keeper: CopyKeeper, logger: CopyStreamLo
   };
   return (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
     processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
-}
-
-/**
- * The store's copy keeper.
- * TODO(integrator): once `Store` declares `copyKeeper` (the copies-single / copies-multi branches), replace this
- * with `store.copyKeeper`; the assertion only lets this branch compile before they land.
- */
-export function copyKeeperOf(store: Store): CopyKeeper {
-  const keeper = (store as Store & { copyKeeper?: CopyKeeper }).copyKeeper;
-  if (!keeper) throw new Error(`the ${store.design} store has no copy keeper`);
-  return keeper;
 }
