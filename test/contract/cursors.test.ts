@@ -1,6 +1,6 @@
 import { InvalidCursorError, measure, type Page, type PageRequest } from "@tablelab/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DESIGNS } from "../support/database.js";
+import { GRID } from "../support/database.js";
 import { collectPages, makeEvent, makeUsers, useDatabase } from "../support/fixtures.js";
 
 /**
@@ -10,8 +10,8 @@ import { collectPages, makeEvent, makeUsers, useDatabase } from "../support/fixt
  */
 type Lister = (page: PageRequest) => Promise<Page<unknown>>;
 
-describe.each(DESIGNS)("cursors — %s design", (design) => {
-  const db = useDatabase(design, "cursors");
+describe.each(GRID)("cursors — %s", ({ design, copies }) => {
+  const db = useDatabase(design, "cursors", copies);
   const store = () => db().store;
 
   /** Lists with more than one page, and a real second-page cursor from each. */

@@ -8,7 +8,7 @@ import {
   UpdateEventInput,
 } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
-import { DESIGNS } from "../support/database.js";
+import { GRID } from "../support/database.js";
 import { ISO_MS, MISSING_ID, makeEvent, makeUser, makeUsers, rejection, useDatabase } from "../support/fixtures.js";
 import { countItems } from "../support/items.js";
 
@@ -18,8 +18,8 @@ const times = (event: { createdAt: string; updatedAt: string }) => ({
   updatedAt: event.updatedAt,
 });
 
-describe.each(DESIGNS)("events (AP5, AP6, AP10, AP11) — %s design", (design) => {
-  const db = useDatabase(design, "events");
+describe.each(GRID)("events (AP5, AP6, AP10, AP11) — %s", ({ design, copies }) => {
+  const db = useDatabase(design, "events", copies);
   const store = () => db().store;
 
   describe("AP5 createEvent / AP6 getEvent", () => {

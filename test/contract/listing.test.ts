@@ -1,6 +1,6 @@
 import { type Event, NotFoundError } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
-import { DESIGNS } from "../support/database.js";
+import { GRID } from "../support/database.js";
 import {
   byDateThenId,
   collectPages,
@@ -14,8 +14,8 @@ import {
 const LIMITS = [1, 4, 7, 2, 100, 3] as const;
 const ids = (events: Array<{ eventId: string }>) => events.map((event) => event.eventId);
 
-describe.each(DESIGNS)("event lists (AP7–AP9) — %s design", (design) => {
-  const db = useDatabase(design, "listing");
+describe.each(GRID)("event lists (AP7–AP9) — %s", ({ design, copies }) => {
+  const db = useDatabase(design, "listing", copies);
   const store = () => db().store;
 
   describe("AP7 listEventsByDate", () => {

@@ -9,7 +9,7 @@ import {
   type Store,
 } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
-import { DESIGNS, TEST_CURSOR_SECRET } from "../support/database.js";
+import { GRID, TEST_CURSOR_SECRET } from "../support/database.js";
 import { byDateThenId, collectPages, makeEvent, makeUser, makeUsers, useDatabase } from "../support/fixtures.js";
 
 /**
@@ -28,12 +28,13 @@ function expectFullPagesBeforeTheLast<T>(pages: Page<T>[], limits: readonly numb
   expect(pages.at(-1)?.cursor).toBeNull();
 }
 
-describe.each(DESIGNS)("pages fill and are empty only when last — %s design", (design) => {
-  const db = useDatabase(design, "page-fill");
+describe.each(GRID)("pages fill and are empty only when last — %s", ({ design, copies }) => {
+  const db = useDatabase(design, "page-fill", copies);
   const store = () => db().store;
   const storeOf = (bucketQueries: BucketQueries): Store =>
     createStore({
       design,
+      copies,
       document: db().clients.document,
       tableNames: db().tableNames,
       cursorSecret: TEST_CURSOR_SECRET,

@@ -5,8 +5,9 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/l
 import { createApp, idempotencyRunnerFor, mintToken, silentLogger } from "@tablelab/api";
 import { type DbCall, onDbCall } from "@tablelab/core";
 import { checkIntegrity, type IntegrityReport } from "@tablelab/core/doctor";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, DESIGNS, type TestDatabase } from "../support/database.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { converged } from "../support/convergence.js";
+import { createTestDatabase, GRID, releaseTestDatabase, type TestDatabase } from "../support/database.js";
 
 /**
  * `pnpm check-integrity` and the `checkIntegrity` behind it, on real DynamoDB Local: a data set written through the Store
@@ -19,13 +20,13 @@ const STRANGER = "01ARZ3NDEKTSV4RRFFQ69G5FAV"; // a valid ULID no user has
 
 type Item = Record<string, unknown>;
 
-describe.each(DESIGNS)("integrity check (%s design)", (design) => {
+describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
   let db: TestDatabase;
   const ids = { ada: "", bob: "", cy: "", march: "", april: "" };
   const emails = { ada: `ada-${design}@example.com`, bob: `bob-${design}@example.com` };
 
   const check = (options: { segments?: number; pageSize?: number } = {}) =>
-    checkIntegrity({ design, document: db.clients.document, tableNames: db.tableNames, ...options });
+    checkIntegrity({ design, copies, document: db.clients.document, tableNames: db.tableNames, ...options });
 
   const table = (id: string) => db.tableNames[id] as string;
   /** Where each kind of item lives in this design, and its primary key. */
@@ -93,7 +94,7 @@ describe.each(DESIGNS)("integrity check (%s design)", (design) => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase(design, "doctor");
+    db = await createTestDatabase(design, "doctor", copies);
     const { store } = db;
     const ada = await store.createUser({ email: emails.ada, name: "Ada" });
     const bob = await store.createUser({ email: emails.bob, name: "Bob" });
@@ -135,7 +136,9 @@ describe.each(DESIGNS)("integrity check (%s design)", (design) => {
       body: JSON.stringify({ name: "Idempotent", date: "2027-06-01", capacity: 1 }),
     });
     expect(response.status).toBe(201);
+    await converged(db);
   });
+  afterAll(() => releaseTestDatabase(db));
 
   it("passes on a data set written through the Store and the API, and counts every item", async () => {
     const report = await check();
@@ -156,6 +159,7 @@ describe.each(DESIGNS)("integrity check (%s design)", (design) => {
     const progress = new Map<string, number>();
     const report = await checkIntegrity({
       design,
+      copies,
       document: db.clients.document,
       tableNames: db.tableNames,
       segments: 3,
@@ -239,16 +243,58 @@ describe.each(DESIGNS)("integrity check (%s design)", (design) => {
     expect(kinds(report)).toEqual(["email_marker_mismatch", "missing_email_marker"]);
   });
 
-  it("reports a stale copy (single: a registration's attendee name; multi: its event date)", async () => {
-    const where = at.registration(ids.march, ids.ada);
+  it("reports a registration whose date index key lags its event date, in every strategy", async () => {
+    const where = at.registration(ids.march, ids.bob);
     const report = await corrupted(() =>
       design === "single"
-        ? change(where, { userName: "Ada (old name)" })
+        ? change(where, { gsi1sk: `EVENT#2027-03-01#${ids.march}` })
         : change(where, { dateEventId: `2027-03-11#${ids.march}` }),
     );
-    expect(kinds(report)).toEqual([design === "single" ? "stale_copy" : "stale_key"]);
+    expect(kinds(report)).toEqual(["stale_key"]);
     expect(report.violations[0]?.key).toEqual(where.Key);
   });
+
+  if (copies === "none") {
+    it("reports a name copy on a registration, which COPIES=none never stores", async () => {
+      const where = at.registration(ids.march, ids.ada);
+      const report = await corrupted(() => change(where, { userName: "Ada", eventName: "March" }));
+      expect(kinds(report)).toEqual(["unexpected_copy"]);
+      expect(report.violations[0]?.key).toEqual(where.Key);
+      expect(report.violations[0]?.message).toMatch(/userName, eventName.*COPIES=none/);
+    });
+  } else {
+    it("reports a stale copy: an attendee name, an event venue, naming the copy and its source", async () => {
+      const where = at.registration(ids.march, ids.ada);
+      const report = await corrupted(() => change(where, { userName: "Ada (old name)", eventVenue: "Shed" }));
+      expect(kinds(report)).toEqual(["stale_copy"]);
+      expect(report.violations[0]?.key).toEqual(where.Key);
+      expect(report.violations[0]?.message).toContain('userName "Ada (old name)" ≠ "Ada"');
+      expect(report.violations[0]?.message).toContain('eventVenue "Shed" ≠ "Hall"');
+    });
+
+    it("reports a missing copy (the venue) and a copy whose revision leads its source's", async () => {
+      const missing = at.registration(ids.march, ids.bob);
+      const ahead = at.registration(ids.march, ids.cy);
+      const report = await corrupted(async () => {
+        const before = await send.get(missing);
+        const { eventVenue: _dropped, ...rest } = before;
+        await send.put(missing.TableName, rest);
+        const restoreAhead = await change(ahead, { userRevision: 99 });
+        return async () => {
+          await send.put(missing.TableName, before);
+          await restoreAhead();
+        };
+      });
+      expect(kinds(report)).toEqual(["stale_copy"]);
+      const messages = report.violations.map((violation) => violation.message);
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('eventVenue absent ≠ "Hall"'),
+          expect.stringContaining("userRevision 99 leads the user's"),
+        ]),
+      );
+    });
+  }
 
   it("reports an item the model cannot read", async () => {
     const junk =
@@ -285,15 +331,8 @@ describe.each(DESIGNS)("integrity check (%s design)", (design) => {
     expect(report.violations[0]?.message).toContain("2027-02");
   });
 
-  // Copies only the single table keeps: a registration's date in its gsi1 sort key, the name on the marker.
+  // The single table's email marker carries the user's name (AP2 in one GetItem), whatever COPIES says.
   if (design === "single") {
-    it("reports a registration whose date index key lags its event date", async () => {
-      const report = await corrupted(() =>
-        change(at.registration(ids.march, ids.bob), { gsi1sk: `EVENT#2027-03-01#${ids.march}` }),
-      );
-      expect(kinds(report)).toEqual(["stale_key"]);
-    });
-
     it("reports a marker whose copy of the name is stale", async () => {
       const report = await corrupted(() => change(at.marker(emails.bob), { name: "Robert" }));
       expect(kinds(report)).toEqual(["stale_copy"]);
@@ -307,6 +346,7 @@ describe.each(DESIGNS)("integrity check (%s design)", (design) => {
         env: {
           ...process.env,
           TABLE_DESIGN: design,
+          COPIES: copies,
           TABLE_NAME: db.tablePrefix,
           DYNAMODB_ENDPOINT: inject("dynamoEndpoint"),
         },
@@ -318,6 +358,7 @@ describe.each(DESIGNS)("integrity check (%s design)", (design) => {
         }),
       );
     const clean = await doctor();
+    expect(clean.stdout).toContain(`${design} design, copies ${copies}`);
     expect(clean.stdout).toContain("OK");
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain("3 users");

@@ -38,6 +38,7 @@ function pnpm(args: string[], env: Record<string, string> = {}) {
       DYNAMODB_ENDPOINT: "",
       DYNAMODB_LOCAL_PORT: "",
       TABLE_DESIGN: "",
+      COPIES: "",
       TABLELAB_DATA_DIR: dataDir,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...env,
@@ -63,7 +64,8 @@ describe("two pnpm dev side by side, and what a third may not do", () => {
 
   beforeAll(async () => {
     for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
-    // A: the default design through the real `pnpm dev`; B: the other design next to it, as the README shows.
+    // A: the default design through the real `pnpm dev`; B: the other design next to it, as the README shows, with
+    // a copy strategy that is not its design's default.
     a = await startDevProcess({
       apiPort: ports.apiA,
       viaPnpm: true,
@@ -74,6 +76,7 @@ describe("two pnpm dev side by side, and what a third may not do", () => {
       apiPort: ports.apiB,
       env: {
         TABLE_DESIGN: "multi",
+        COPIES: "sync",
         DYNAMODB_LOCAL_PORT: String(ports.dbB),
         TABLELAB_DATA_DIR: dataDir,
         JWT_SECRET: "",
@@ -85,8 +88,11 @@ describe("two pnpm dev side by side, and what a third may not do", () => {
   it(
     "both serve, each on its own DynamoDB Local with its own data directory",
     async () => {
-      expect(await (await fetch(`${a.base}/health`)).json()).toMatchObject({ status: "ok", design: "single" });
-      expect(await (await fetch(`${b.base}/health`)).json()).toMatchObject({ status: "ok", design: "multi" });
+      expect(await (await fetch(`${a.base}/health`)).json()).toMatchObject({ design: "single", copies: "sync" });
+      expect(await (await fetch(`${b.base}/health`)).json()).toMatchObject({ design: "multi", copies: "sync" });
+      const claimOf = (port: number) => JSON.parse(readFileSync(join(dataDir, "run", `api-${port}.json`), "utf8"));
+      expect(claimOf(ports.apiB)).toMatchObject({ design: "multi", copies: "sync" });
+      expect(b.output()).toMatch(/multi table design, copies sync/);
       expect((await signUp(a.base, "a@example.com")).status).toBe(201);
       expect((await signUp(b.base, "b@example.com")).status).toBe(201);
       expect(devJavaPid(dataDir, ports.dbA)).not.toBe(devJavaPid(dataDir, ports.dbB));
@@ -135,6 +141,9 @@ describe("two pnpm dev side by side, and what a third may not do", () => {
       const ambiguous = await pnpm(["seed"]);
       expect(ambiguous.code).toBe(1);
       expect(lines(ambiguous.stderr)).toEqual([expect.stringMatching(/^2 pnpm dev are running here .*TABLE_DESIGN/)]);
+
+      const noneRunning = await pnpm(["seed"], { COPIES: "none" });
+      expect(lines(noneRunning.stderr)).toEqual([expect.stringMatching(/^no pnpm dev with COPIES=none is running/)]);
 
       const seeded = await pnpm(["seed"], { TABLE_DESIGN: "single" });
       expect(seeded.code, seeded.stderr).toBe(0);
@@ -218,6 +227,8 @@ describe("refusals that leave nothing running", () => {
       /^DYNAMODB_ENDPOINT=http:\/\/127.0.0.1:\d+ does not answer/,
     ],
     ["TABLE_DESIGN", () => ({ TABLE_DESIGN: "bogus" }), /^TABLE_DESIGN must be one of single, multi \(got "bogus"\)$/],
+    ["COPIES", () => ({ COPIES: "bogus" }), /^COPIES must be one of none, sync, stream \(got "bogus"\)$/],
+    ["COPIES=stream", () => ({ COPIES: "stream" }), /^COPIES=stream is not available in pnpm dev yet/],
   ])(
     "a bad %s: one line naming it, exit 1, nothing left running",
     async (_variable, env, message) => {

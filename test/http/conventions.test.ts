@@ -1,4 +1,5 @@
 import type { AppType } from "@tablelab/api";
+import { DEFAULT_COPIES } from "@tablelab/core";
 import { hc } from "hono/client";
 import { describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
@@ -10,14 +11,25 @@ describe.each(DESIGNS)("HTTP conventions (%s design)", (design) => {
   const t = useTestApp(design, "http-conv");
 
   describe("GET /health", () => {
-    it("answers 200 { status: ok, design, database } without a database call", async () => {
+    it("answers 200 { status: ok, design, copies, database } without a database call", async () => {
       const reply = await t().get("/health");
       expect(reply.status).toBe(200);
-      expect(reply.body).toEqual({ status: "ok", design, database: expect.stringMatching(/^(up|unknown)$/) });
+      expect(reply.body).toEqual({
+        status: "ok",
+        design,
+        copies: DEFAULT_COPIES[design],
+        database: expect.stringMatching(/^(up|unknown)$/),
+      });
       expect(reply.headers.get("x-db-requests")).toBe("0");
       expect(reply.headers.get("x-db-read-units")).toBe("0");
       expect(reply.headers.get("x-db-write-units")).toBe("0");
     });
+  });
+
+  it("names the copy strategy the app was given, not the design's default", async () => {
+    const other = DEFAULT_COPIES[design] === "sync" ? "none" : "sync";
+    const reply = await httpClient(t().db.store, { copies: other }).get("/health");
+    expect(reply.body).toMatchObject({ design, copies: other });
   });
 
   describe("X-Request-Id", () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import {
   createDynamoClients,
+  DEFAULT_COPIES,
   defaultTableNames,
   TABLE_DESIGNS,
   type TableDesign,
@@ -84,7 +85,12 @@ describe("DynamoDB Local stopped while the API serves", () => {
       });
       expect(event.status).toBe(201);
       const { eventId } = await json<{ eventId: string }>(event);
-      expect(await json(await fetch(`${base}/health`))).toEqual({ status: "ok", design, database: "up" });
+      expect(await json(await fetch(`${base}/health`))).toEqual({
+        status: "ok",
+        design,
+        copies: DEFAULT_COPIES[design],
+        database: "up",
+      });
       apis.set(design, {
         base,
         token,
@@ -200,7 +206,12 @@ describe("DynamoDB Local stopped while the API serves", () => {
       expect((await create?.())?.status).toBe(201);
       expect((await register?.())?.status).toBe(201);
       expect((await rename?.())?.status).toBe(200);
-      expect(await json(await fetch(`${api?.base}/health`))).toEqual({ status: "ok", design, database: "up" });
+      expect(await json(await fetch(`${api?.base}/health`))).toEqual({
+        status: "ok",
+        design,
+        copies: DEFAULT_COPIES[design],
+        database: "up",
+      });
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   TABLE_DESIGNS,
   type TableDesign,
   tableDefinitions,
+  variantName,
 } from "@tablelab/core";
 import { ensureTable } from "@tablelab/core/local";
 import { inject } from "vitest";
@@ -19,12 +20,26 @@ import { inject } from "vitest";
 /** Every design the contract must hold for; suites run once per entry. */
 export const DESIGNS: readonly TableDesign[] = TABLE_DESIGNS;
 
-/** Every (design × copies) cell of the grid: the suites that hold the contract run once per entry. */
-export const GRID: readonly DesignVariant[] = DESIGN_VARIANTS;
+/**
+ * Every (design × copies) cell of the grid: the suites that hold the contract run once per entry. Each entry
+ * prints as its variant name, so `describe.each(GRID)("… %s", ({ design, copies }) => …)` names the cell
+ * `single+sync`, `multi+stream`, ….
+ */
+export const GRID: readonly DesignVariant[] = DESIGN_VARIANTS.map((variant) =>
+  Object.defineProperty({ ...variant }, "toString", { value: () => variantName(variant), enumerable: false }),
+);
+
+/** What the tests need of the stream consumer (the stream helper's `startLocalCopyConsumer` result). */
+export interface TestCopyConsumer {
+  waitUntilCaughtUp(timeoutMs: number): Promise<void>;
+  stop(): Promise<void> | void;
+}
 
 export interface TestDatabase {
   design: TableDesign;
   copies: CopyStrategy;
+  /** COPIES=stream: the consumer keeping this database's copies current (see startTestCopyConsumer). */
+  copyConsumer?: TestCopyConsumer | undefined;
   clients: DynamoClients;
   /** TABLE_NAME for this database: the single table's name, or the multi-table design's prefix. */
   tablePrefix: string;
@@ -56,15 +71,38 @@ export async function createTestDatabase(
   for (const definition of tableDefinitions(design)) {
     await ensureTable(clients.client, definition, tableNames[definition.id] as string);
   }
+  const copyConsumer = await startTestCopyConsumer(copies, clients, tableNames);
   const storeWith = (options: { cursorSecret: string }) =>
     createStore({ design, copies, document: clients.document, tableNames, cursorSecret: options.cursorSecret });
   return {
     design,
     copies,
+    copyConsumer,
     clients,
     tablePrefix,
     tableNames,
     store: storeWith({ cursorSecret: TEST_CURSOR_SECRET }),
     storeWith,
   };
+}
+
+/**
+ * The stream consumer of a COPIES=stream test database, stopped by `releaseTestDatabase`. The one place the tests
+ * start it: the integrator plugs in `startLocalCopyConsumer({ client: clients.client, tableNames, keeper })` here.
+ * Until then none runs, and tests that read copies after a write poll for them (support/convergence.ts).
+ */
+async function startTestCopyConsumer(
+  copies: CopyStrategy,
+  _clients: DynamoClients,
+  _tableNames: Record<string, string>,
+): Promise<TestCopyConsumer | undefined> {
+  if (copies !== "stream") return undefined;
+  return undefined;
+}
+
+/** Stops the database's consumer (if any) and its clients. */
+export async function releaseTestDatabase(db: TestDatabase | undefined): Promise<void> {
+  if (!db) return;
+  await db.copyConsumer?.stop();
+  db.clients.destroy();
 }

@@ -11,7 +11,7 @@ import {
   type TableDesign,
 } from "@tablelab/core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./database.js";
+import { createTestDatabase, releaseTestDatabase, type TestDatabase } from "./database.js";
 
 /**
  * Fixtures for the contract suite. Inputs go through the same zod schemas the API uses, so the store only
@@ -23,13 +23,13 @@ export const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 /** The contract's timestamps: ISO-8601 UTC with milliseconds. */
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** One table set per design and test file, created before the file's tests and released after them. */
+/** One table set per grid cell and test file, created before the file's tests and released after them. */
 export function useDatabase(design: TableDesign, label: string, copies?: CopyStrategy): () => TestDatabase {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
     db = await createTestDatabase(design, label, copies);
   });
-  afterAll(() => db?.clients.destroy());
+  afterAll(() => releaseTestDatabase(db));
   return () => {
     if (!db) throw new Error("the test database is not ready (used outside a test?)");
     return db;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { type App, type AppDeps, createApp, idempotencyRunnerFor, mintToken, silentLogger } from "@tablelab/api";
-import type { Event, Registration, Store, StoredUser, TableDesign } from "@tablelab/core";
+import type { CopyStrategy, Event, Registration, Store, StoredUser, TableDesign } from "@tablelab/core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./database.js";
+import { createTestDatabase, releaseTestDatabase, type TestDatabase } from "./database.js";
 import { countItems } from "./items.js";
 import { createResponseValidator, type ResponseValidator } from "./openapi.js";
 
@@ -41,6 +41,8 @@ export interface Call {
 }
 
 export interface AppOptions {
+  /** The copy strategy of the test database and of the app's deps (/health names it); the design's default. */
+  copies?: CopyStrategy;
   dbMetrics?: boolean;
   corsOrigins?: string[];
   now?: () => Date;
@@ -67,6 +69,7 @@ export function httpClient(store: Store, options: AppOptions = {}): HttpClient {
   const logs: LogLine[] = [];
   const deps: AppDeps = {
     store,
+    ...(options.copies && { copies: options.copies }),
     jwtSecret: TEST_JWT_SECRET,
     dbMetrics: options.dbMetrics ?? true,
     corsOrigins: options.corsOrigins ?? [],
@@ -149,8 +152,9 @@ export function uniqueEmail(prefix = "user"): string {
 }
 
 export async function createTestApp(design: TableDesign, label: string, options: AppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase(design, label);
+  const db = await createTestDatabase(design, label, options.copies);
   const client = httpClient(db.store, {
+    copies: db.copies,
     idempotency: idempotencyRunnerFor({ design, tableNames: db.tableNames }, db.clients),
     ...options,
   });
@@ -187,7 +191,7 @@ export function useTestApp(design: TableDesign, label: string, options: AppOptio
   beforeAll(async () => {
     testApp = await createTestApp(design, label, options);
   });
-  afterAll(() => testApp?.db.clients.destroy());
+  afterAll(() => releaseTestDatabase(testApp?.db));
   return () => {
     if (!testApp) throw new Error("the test app is not ready (used outside a test?)");
     return testApp;

@@ -15,6 +15,7 @@ export interface RunningServer {
 export async function startServer(db: TestDatabase): Promise<RunningServer> {
   const app = createApp({
     store: db.storeWith({ cursorSecret: SERVER_SECRET }),
+    copies: db.copies,
     jwtSecret: SERVER_SECRET,
     dbMetrics: true,
     corsOrigins: [],

@@ -10,7 +10,7 @@ import {
   processIdentity,
   startDynamoDbLocal,
 } from "@tablelab/core/local";
-import { loadConfig } from "../src/config.js";
+import { type ApiConfig, loadConfig } from "../src/config.js";
 import { type Claim, claimPorts, describeInstance, PortClaimedError } from "./instances.js";
 import { CONFIGURATION_HELP, cli, dataDirectory, localJwtSecret, repoRoot, UsageError } from "./local.js";
 
@@ -112,10 +112,27 @@ function startApiServer(claim: Claim, env: NodeJS.ProcessEnv): Service {
   };
 }
 
+/**
+ * COPIES=stream: the local consumer of the tables' streams that keeps the copies current (the API process only
+ * writes originals). The one place `pnpm dev` starts it; as a Service it is stopped with everything else, after
+ * the API (reverse order), and a consumer that dies takes the instance down rather than leaving copies stale.
+ * Other strategies need no process: undefined.
+ */
+function startCopyConsumer(config: ApiConfig): Service | undefined {
+  if (config.copies !== "stream") return undefined;
+  // Not wired yet: the stream consumer lands from its own branch. Until then refuse, because an API whose copies
+  // nobody maintains would serve stale names forever. Wiring: build clients for config.dynamo, the design's
+  // CopyKeeper over config.tableNames, then `const consumer = startLocalCopyConsumer({ client, tableNames, keeper })`
+  // and return { name: "copy consumer", exited: <rejects/settles if it fails>, stop: () => consumer.stop() }.
+  throw new UsageError(
+    "COPIES=stream is not available in pnpm dev yet (its stream consumer is not wired in): use COPIES=sync or none",
+  );
+}
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env); // TABLE_DESIGN, PORT, LOG_LEVEL
+    config = loadConfig(process.env); // TABLE_DESIGN, COPIES, PORT, LOG_LEVEL
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -130,6 +147,7 @@ async function main(): Promise<void> {
     claim = await claimPorts(dataDir, {
       apiPort: config.port,
       design: config.design,
+      copies: config.copies,
       tableName: process.env.TABLE_NAME || "tablelab",
       endpoint: explicitEndpoint ?? `http://127.0.0.1:${databasePort}`,
       ...(explicitEndpoint ? {} : { dynamodbLocalPort: databasePort }),
@@ -209,6 +227,8 @@ async function main(): Promise<void> {
     }
 
     // Every further process `pnpm dev` runs is started here, after the tables exist, with `supervise`.
+    const consumer = startCopyConsumer(tables);
+    if (consumer) supervise(consumer);
     supervise(startApiServer(claim, env));
   } catch (error) {
     for (const service of [...services].reverse()) await service.stop();

@@ -5,7 +5,8 @@ import { cli, resolveScriptTarget, TARGET_HELP, UsageError } from "./local.js";
 
 /**
  * `pnpm check-integrity` (root script; this file keeps its first name): checks the invariants of a table design's data (see `checkIntegrity` in @tablelab/core/doctor)
- * and prints a summary. Same environment as the API: TABLE_DESIGN, TABLE_NAME (the table, or the multi-table
+ * and prints a summary. Same environment as the API: TABLE_DESIGN, COPIES (what registrations' copies must look
+ * like: none, sync or stream; the design's default), TABLE_NAME (the table, or the multi-table
  * prefix), DYNAMODB_ENDPOINT (default: the DynamoDB of the running `pnpm dev`; any endpoint works, AWS's included;
  * under `pnpm sst shell`, the stage's tables).
  * `--json` prints the whole report as JSON instead. Exit code 0: no violation; 1: violations; 2: the check
@@ -106,12 +107,16 @@ async function main(): Promise<number> {
   // An offline tool: patient timeouts and retries (a 1 MB Scan page on a busy table may take a while).
   const clients = createDynamoClients({ ...config.dynamo, metrics: true, requestTimeoutMs: 30_000, maxAttempts: 5 });
   const tableList = Object.values(config.tableNames).join(", ");
-  if (!json) console.log(`tablelab integrity check: ${config.design} design on ${where}, table(s) ${tableList}`);
+  if (!json)
+    console.log(
+      `tablelab integrity check: ${config.design} design, copies ${config.copies}, on ${where}, table(s) ${tableList}`,
+    );
   const progress = json ? undefined : progressReporter();
   try {
     const { result: report, meter } = await measure(() =>
       checkIntegrity({
         design: config.design,
+        copies: config.copies,
         document: clients.document,
         tableNames: config.tableNames,
         ...(progress && { onProgress: progress.onProgress }),
@@ -119,7 +124,14 @@ async function main(): Promise<number> {
     );
     progress?.stop();
     if (json) console.log(JSON.stringify(report, null, 2));
-    else printSummary(report, { requests: meter.requests, readUnits: meter.readUnits });
+    else {
+      printSummary(report, { requests: meter.requests, readUnits: meter.readUnits });
+      if (config.copies === "stream" && report.violations.some((violation) => violation.kind === "stale_copy"))
+        console.log(
+          "\nCOPIES=stream: a stale copy may be a change the stream consumer has not applied yet; " +
+            "check again once it has caught up (its lag is seconds) before treating it as lost.",
+        );
+    }
     return report.ok ? 0 : 1;
   } finally {
     progress?.stop();

@@ -13,6 +13,8 @@ export interface DevInstance {
   owner: ProcessIdentity;
   apiPort: number;
   design: string;
+  /** COPIES of the instance's API (none, sync or stream); part of its identity, like the design. */
+  copies: string;
   tableName: string;
   /** The DynamoDB endpoint the instance's API uses. */
   endpoint: string;
@@ -89,7 +91,9 @@ export function describeInstance(instance: DevInstance): string {
   const database = instance.dynamodbLocalPort
     ? `DynamoDB Local on port ${instance.dynamodbLocalPort}`
     : `DynamoDB at ${instance.endpoint}`;
-  return `the pnpm dev of pid ${instance.owner.pid} (${instance.design} design, API on port ${instance.apiPort}, ${database})`;
+  // A record written before copies were an axis has none: it ran the design's default.
+  const copies = instance.copies ? `, copies ${instance.copies}` : "";
+  return `the pnpm dev of pid ${instance.owner.pid} (${instance.design} design${copies}, API on port ${instance.apiPort}, ${database})`;
 }
 
 export interface Claim {

@@ -64,6 +64,7 @@ Environment (defaults in brackets):
   DYNAMODB_ENDPOINT    use this DynamoDB instead of starting DynamoDB Local [unset]
   DYNAMODB_LOCAL_PORT  port of the DynamoDB Local that pnpm dev starts [8000]
   TABLE_DESIGN         single or multi [single]
+  COPIES               how registrations keep copies of names: none, sync or stream [single: sync, multi: none]
   TABLE_NAME           the table name, or for multi the prefix of the table names [tablelab]
   JWT_SECRET           token secret [kept in .data/jwt-secret]
   LOG_LEVEL            info, debug, warn, error, silent [info]
@@ -74,8 +75,9 @@ export const TARGET_HELP = `
 Which database (first that applies):
   under \`pnpm sst shell\` (SST_RESOURCE_* set): the stage's tables and JwtSecret, from SST's Resource
   DYNAMODB_ENDPOINT, or DYNAMODB_LOCAL_PORT: that DynamoDB
-  otherwise: the DynamoDB of the pnpm dev running in this checkout (TABLE_DESIGN picks one if several run)
-TABLE_DESIGN and TABLE_NAME default to that pnpm dev's.`;
+  otherwise: the DynamoDB of the pnpm dev running in this checkout (TABLE_DESIGN and COPIES pick one if several run)
+TABLE_DESIGN, COPIES and TABLE_NAME default to that pnpm dev's (under \`pnpm sst shell\`, COPIES defaults to the
+design's default: set it to the stage's when that differs, as \`sst deploy\` prints it).`;
 
 /** Where a script's data lives and the secret its tokens and cursors are signed with. */
 export interface ScriptTarget {
@@ -133,23 +135,28 @@ export async function resolveScriptTarget(env: NodeJS.ProcessEnv = process.env):
   }
   if (!endpoint) {
     const running = (await liveInstances(dataDirectory(env))).filter(
-      (instance) => !env.TABLE_DESIGN || instance.design === env.TABLE_DESIGN,
+      (instance) =>
+        (!env.TABLE_DESIGN || instance.design === env.TABLE_DESIGN) && (!env.COPIES || instance.copies === env.COPIES),
     );
+    const asked = [env.TABLE_DESIGN && `TABLE_DESIGN=${env.TABLE_DESIGN}`, env.COPIES && `COPIES=${env.COPIES}`]
+      .filter(Boolean)
+      .join(" ");
     const endpoints = new Set(running.map((instance) => instance.endpoint));
     if (endpoints.size === 0)
       throw new UsageError(
-        `no pnpm dev${env.TABLE_DESIGN ? ` with TABLE_DESIGN=${env.TABLE_DESIGN}` : ""} is running in this ` +
+        `no pnpm dev${asked ? ` with ${asked}` : ""} is running in this ` +
           "checkout: start one with `pnpm dev` (or set DYNAMODB_ENDPOINT)",
       );
     if (running.length > 1)
       throw new UsageError(
         `${running.length} pnpm dev are running here (${running.map(describeInstance).join("; ")}): ` +
-          "set TABLE_DESIGN or DYNAMODB_LOCAL_PORT to pick one",
+          "set TABLE_DESIGN, COPIES or DYNAMODB_LOCAL_PORT to pick one",
       );
     const [instance] = running as [DevInstance];
     endpoint = instance.endpoint;
     source = `the pnpm dev of pid ${instance.owner.pid}`;
     defaults.TABLE_DESIGN = instance.design;
+    if (instance.copies) defaults.COPIES = instance.copies;
     defaults.TABLE_NAME = instance.tableName;
   }
   if (!(await isDynamoDbAnswering(endpoint, 3000)))

@@ -1,7 +1,9 @@
 import {
+  type CopyStrategy,
   type DynamoConfig,
   defaultTableNames,
   dynamoConfigFromEnv,
+  parseCopyStrategy,
   parseTableDesign,
   type TableDesign,
 } from "@tablelab/core";
@@ -10,6 +12,8 @@ import {
 export interface ApiConfig {
   port: number;
   design: TableDesign;
+  /** How registrations keep copies of names (COPIES); the design's default when unset. */
+  copies: CopyStrategy;
   dynamo: DynamoConfig;
   tableNames: Record<string, string>;
   jwtSecret: string | undefined;
@@ -26,6 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number (got "${env.PORT}")`);
   const design = parseTableDesign(env.TABLE_DESIGN);
+  const copies = parseCopyStrategy(env.COPIES, design);
   const logLevel = (env.LOG_LEVEL ?? "info").toUpperCase();
   if (!LOG_LEVELS.has(logLevel))
     throw new Error(`LOG_LEVEL must be one of ${[...LOG_LEVELS].join(", ").toLowerCase()}`);
@@ -33,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
     port,
     design,
+    copies,
     dynamo,
     tableNames: defaultTableNames(design, env.TABLE_NAME || DEFAULT_TABLE_PREFIX),
     jwtSecret: env.JWT_SECRET || undefined,

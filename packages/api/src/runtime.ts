@@ -19,12 +19,14 @@ export function buildRuntime(config: ApiConfig & { jwtSecret: string }): {
   const databaseHealth = trackDatabaseHealth(clients.client);
   const store = createStore({
     design: config.design,
+    copies: config.copies,
     document: clients.document,
     tableNames: config.tableNames,
     cursorSecret: config.jwtSecret,
   });
   const app = createApp({
     store,
+    copies: config.copies,
     jwtSecret: config.jwtSecret,
     dbMetrics: config.dbMetrics,
     corsOrigins: config.corsOrigins,

@@ -12,7 +12,9 @@ const { app, clients } = buildRuntime({ ...config, jwtSecret: config.jwtSecret }
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST ?? "127.0.0.1" }, (info) => {
   const base = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
-  console.log(`tablelab API (${config.design} table design) on ${base}  —  docs: ${base}/docs`);
+  console.log(
+    `tablelab API (${config.design} table design, copies ${config.copies}) on ${base}  —  docs: ${base}/docs`,
+  );
 });
 
 let stopping = false;

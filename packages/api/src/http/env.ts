@@ -1,10 +1,12 @@
-import type { Store, StoredUser } from "@tablelab/core";
+import type { CopyStrategy, Store, StoredUser } from "@tablelab/core";
 import type { DatabaseHealth } from "./database-health.js";
 import type { IdempotentRunner } from "./idempotency.js";
 import type { Logger } from "./logger.js";
 
 export interface AppDeps {
   store: Store;
+  /** The store's copy strategy, named by `/health`; the design's default (DEFAULT_COPIES) when absent. */
+  copies?: CopyStrategy;
   jwtSecret: string;
   /** X-Db-* and Server-Timing response headers (api.md: on locally, off in production). */
   dbMetrics: boolean;

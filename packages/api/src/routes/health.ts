@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { COPY_STRATEGIES, DEFAULT_COPIES, TABLE_DESIGNS } from "@tablelab/core";
 import type { AppEnv } from "../http/env.js";
 import { ApiError } from "../http/errors.js";
 import { TOKEN_OPTIONAL } from "../http/openapi.js";
@@ -26,7 +27,12 @@ const health = createRoute({
           schema: z
             .object({
               status: z.literal("ok"),
-              design: z.enum(["single", "multi"]),
+              design: z.enum(TABLE_DESIGNS),
+              copies: z.enum(COPY_STRATEGIES).meta({
+                description:
+                  "how registrations keep copies of user and event names: none (joined at read time), sync (in " +
+                  "the request) or stream (after the response, from the table's stream)",
+              }),
               database: z.enum(["up", "unknown"]),
             })
             .meta({ id: "Health" }),
@@ -48,5 +54,6 @@ export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(health, (c) => {
     );
   }
   const state = database?.state() === "up" ? "up" : "unknown";
-  return c.json({ status: "ok" as const, design: c.var.deps.store.design, database: state }, 200);
+  const { store, copies = DEFAULT_COPIES[store.design] } = c.var.deps;
+  return c.json({ status: "ok" as const, design: store.design, copies, database: state }, 200);
 });

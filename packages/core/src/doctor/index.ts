@@ -1,3 +1,4 @@
+import { DEFAULT_COPIES } from "../copies/strategy.js";
 import { runAsAdmin } from "../dynamo/meter.js";
 import { tableDefinitions } from "../table/designs.js";
 import { multiTableReader } from "./multi.js";
@@ -13,16 +14,21 @@ export type * from "./types.js";
  * `runAsAdmin`) and checks the invariants the API relies on —
  *  - every item is readable by the model (idempotency records are recognised, counted and skipped);
  *  - keys and derived attributes are the ones the model computes (no stale GSI key, right month bucket);
- *  - every registration has its event and its user, and its copies (single table: names, date, venue,
- *    organizer; multi-table: the date in its sort key) are current;
+ *  - every registration has its event and its user; the event date its index sorts on (single: gsi1sk,
+ *    multi: dateEventId) is the event's in every strategy; under COPIES=sync or stream every copy (user name
+ *    and revision; event name, date, venue and version) equals its source (a copy's revision or version may lag
+ *    its source's when the change did not touch what is copied, never lead it); under COPIES=none no copy of
+ *    a name or the venue is stored;
  *  - each event's `registeredCount` equals its registrations and lies within 0…capacity; its organizer exists;
  *  - each email marker (`EMAIL#…` item, or `Emails` row) belongs to the user with that email, and every user
  *    has one (the single table's marker copies the name: current too).
  * Run it on a quiescent table: a Scan is not a snapshot, so writes during the check may show as violations.
+ * Under COPIES=stream, quiescent includes the consumer: copies it has not applied yet show as stale.
  */
 export async function checkIntegrity(options: CheckIntegrityOptions): Promise<IntegrityReport> {
   return runAsAdmin(async () => {
     const { design, document, tableNames } = options;
+    const copies = options.copies ?? DEFAULT_COPIES[design];
     const snapshot = new Snapshot();
     const tables: Array<{ name: string; reader: (item: Item) => void }> = [];
     for (const definition of tableDefinitions(design)) {
@@ -51,7 +57,13 @@ export async function checkIntegrity(options: CheckIntegrityOptions): Promise<In
         options.onProgress,
       );
     }
-    checkRelations(snapshot);
-    return { ok: snapshot.violations.length === 0, design, counts: snapshot.counts, violations: snapshot.violations };
+    checkRelations(snapshot, copies);
+    return {
+      ok: snapshot.violations.length === 0,
+      design,
+      copies,
+      counts: snapshot.counts,
+      violations: snapshot.violations,
+    };
   });
 }

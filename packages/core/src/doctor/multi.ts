@@ -34,7 +34,8 @@ export function multiTableReader(
         const row = UserShape.safeParse(item);
         if (!row.success)
           return snapshot.unreadable(at, `user row: ${describeIssues(row.error)}`, { entity: "user", id: item.userId });
-        snapshot.addUser({ userId: row.data.userId, name: row.data.name, email: row.data.email, ref: at });
+        const { userId, name, email, revision } = row.data;
+        snapshot.addUser({ userId, name, email, revision: revision ?? 0, ref: at });
       };
     case emailsTable.id:
       return (item) => {
@@ -69,6 +70,7 @@ export function multiTableReader(
           venue: event.venue,
           capacity: event.capacity,
           registeredCount: event.registeredCount,
+          version: event.version,
           ref: at,
         });
       };
@@ -78,7 +80,7 @@ export function multiTableReader(
         const at = ref(item, ["eventId", "userId"]);
         const row = RegistrationRowShape.safeParse(item);
         if (!row.success) return snapshot.unreadable(at, `registration row: ${describeIssues(row.error)}`);
-        const { eventId, userId } = row.data;
+        const { eventId, userId, userName, userRevision, eventName, eventDate, eventVenue, eventVersion } = row.data;
         const date = row.data.dateEventId.slice(0, 10);
         if (row.data.dateEventId !== dateEventId(date, eventId)) {
           snapshot.report(
@@ -87,7 +89,13 @@ export function multiTableReader(
             `registration: dateEventId ${row.data.dateEventId} does not name event ${eventId}`,
           );
         }
-        snapshot.addRegistration({ eventId, userId, keyDate: date, ref: at });
+        snapshot.addRegistration({
+          eventId,
+          userId,
+          keyDate: date,
+          copies: { userName, userRevision, eventName, eventDate, eventVenue, eventVersion },
+          ref: at,
+        });
       };
     case idempotencyTable.id:
       return (item) => {

@@ -9,10 +9,14 @@ const Timestamp = z.iso.datetime({ precision: 3 });
 const Text = z.string();
 const Count = z.number().int();
 
+/** A copy's source revision or version; absent on items written before copies carried one (read as 0). */
+const Revision = Count.min(0).optional();
+
 export const UserShape = z.object({
   userId: Ulid,
   name: Text.min(1),
   email: Text.min(1),
+  revision: Revision,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -41,19 +45,28 @@ export const MarkerShape = z.object({
 });
 
 /**
- * Single table: a registration with the copies it is listed with (absent under COPIES=none, but for the event
- * date gsi1sk sorts on).
+ * The copies a registration may carry, in both designs: absent under COPIES=none, present under sync and stream
+ * (whether they are current is checked with the relations, where the strategy is known).
+ */
+const RegistrationCopies = {
+  userName: Text.min(1).optional(),
+  userRevision: Revision,
+  eventName: Text.min(1).optional(),
+  eventVenue: Text.optional(),
+  eventVersion: Revision,
+};
+
+/**
+ * Single table: a registration. `eventDate` is always there: gsi1sk sorts on it (a key, not a display copy).
+ * `organizerId` is optional: nothing needs it when the organizer check reads the event.
  */
 export const SingleRegistrationShape = z.object({
   eventId: Ulid,
   userId: Ulid,
   registeredAt: Timestamp,
-  userName: Text.min(1).optional(),
-  userRevision: Count.optional(),
-  eventName: Text.min(1).optional(),
+  organizerId: Ulid.optional(),
   eventDate: CalendarDate,
-  eventVenue: Text.optional(),
-  eventVersion: Count.optional(),
+  ...RegistrationCopies,
 });
 
 /** Multi-table: the `Emails` row. */
@@ -62,12 +75,14 @@ export const EmailRowShape = z.object({ email: Text.min(1), userId: Ulid });
 /** Multi-table: an `Events` row carries its index keys. */
 export const EventRowShape = EventShape.extend({ month: Text, dateEventId: Text });
 
-/** Multi-table: a `Registrations` row (names are joined at read time; only the date is copied, into the key). */
+/** Multi-table: a `Registrations` row; the event date is always in its `dateEventId` sort key, copies or not. */
 export const RegistrationRowShape = z.object({
   eventId: Ulid,
   userId: Ulid,
   registeredAt: Timestamp,
   dateEventId: Text,
+  eventDate: CalendarDate.optional(),
+  ...RegistrationCopies,
 });
 
 /**

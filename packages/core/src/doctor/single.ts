@@ -90,7 +90,13 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
     switch (readable.entity) {
       case "user": {
         const data = readable.data as z.infer<typeof UserShape>;
-        snapshot.addUser({ userId: data.userId, name: data.name, email: data.email, ref });
+        snapshot.addUser({
+          userId: data.userId,
+          name: data.name,
+          email: data.email,
+          revision: data.revision ?? counter(item, "revision") ?? 0,
+          ref,
+        });
         break;
       }
       case "emailMarker": {
@@ -108,6 +114,7 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
           venue: data.venue,
           capacity: data.capacity,
           registeredCount: data.registeredCount,
+          version: data.version,
           ref,
         });
         break;
@@ -117,11 +124,14 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
         snapshot.addRegistration({
           eventId: data.eventId,
           userId: data.userId,
+          // gsi1sk sorts on eventDate (that the key matches it, `read` checked): the date is a key here.
+          keyDate: data.eventDate,
           copies: {
             userName: data.userName,
+            userRevision: data.userRevision ?? counter(item, "userRevision"),
             eventName: data.eventName,
-            eventDate: data.eventDate,
             eventVenue: data.eventVenue,
+            eventVersion: data.eventVersion ?? counter(item, "eventVersion"),
           },
           ref,
         });
@@ -129,6 +139,15 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
       }
     }
   };
+}
+
+/**
+ * A revision or version as stored, for a model whose entity does not declare the attribute (ElectroDB's parse
+ * drops what the schema does not name): a copy's revision is checked whether or not the model reads it.
+ */
+function counter(item: Item, attribute: string): number | undefined {
+  const value = item[attribute];
+  return typeof value === "number" ? value : undefined;
 }
 
 /** The user or event an unreadable item of the model says it is. */

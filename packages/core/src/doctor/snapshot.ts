@@ -1,3 +1,5 @@
+import type { CopyStrategy } from "../copies/strategy.js";
+import { checkCopies } from "./copies.js";
 import type { IntegrityCounts, Violation, ViolationKind } from "./types.js";
 
 /**
@@ -14,6 +16,8 @@ export interface UserRecord {
   userId: string;
   name: string;
   email: string;
+  /** Grows with every change of the user item; 0 when absent (an item from before copies carried it). */
+  revision: number;
   ref: ItemRef;
 }
 
@@ -33,21 +37,31 @@ export interface EventRecord {
   venue?: string | undefined;
   capacity: number;
   registeredCount: number;
+  version: number;
   ref: ItemRef;
+}
+
+/** What a registration holds of its user and event; which of them must be there depends on the strategy. */
+export interface RegistrationCopies {
+  organizerId?: string | undefined;
+  userName?: string | undefined;
+  userRevision?: number | undefined;
+  eventName?: string | undefined;
+  /** A display copy of the date, where the design keeps one apart from its key (multi-table). */
+  eventDate?: string | undefined;
+  eventVenue?: string | undefined;
+  eventVersion?: number | undefined;
 }
 
 export interface RegistrationRecord {
   eventId: string;
   userId: string;
-  /** Single table: the copies a registration is listed with (AP14, AP16), kept current by renames. */
-  copies?: {
-    userName?: string | undefined;
-    eventName?: string | undefined;
-    eventDate: string;
-    eventVenue?: string | undefined;
-  };
-  /** Multi-table: the event date its `dateEventId` sort key carries. */
-  keyDate?: string;
+  /**
+   * The event date the registration's index sorts on (single: gsi1sk's `eventDate`, multi: `dateEventId`). A key,
+   * not a display copy: every strategy keeps it current.
+   */
+  keyDate: string;
+  copies: RegistrationCopies;
   ref: ItemRef;
 }
 
@@ -114,7 +128,7 @@ export class Snapshot {
 const show = (value: unknown) => (value === undefined ? "absent" : JSON.stringify(value));
 
 /** The invariants between items, the same for both designs once their items are read into a Snapshot. */
-export function checkRelations(snapshot: Snapshot): void {
+export function checkRelations(snapshot: Snapshot, copies: CopyStrategy): void {
   const perEvent = new Map<string, number>();
   for (const registration of snapshot.registrations) {
     const { eventId, userId, ref } = registration;
@@ -127,27 +141,14 @@ export function checkRelations(snapshot: Snapshot): void {
     if (!snapshot.exists("user", userId)) {
       snapshot.report("orphan_registration", ref, `registration for event ${eventId}: user ${userId} does not exist`);
     }
-    if (registration.keyDate !== undefined && event && registration.keyDate !== event.date) {
+    if (event && registration.keyDate !== event.date) {
       snapshot.report(
         "stale_key",
         ref,
         `registration of user ${userId} sorts by date ${registration.keyDate}, its event is on ${event.date}`,
       );
     }
-    const copies = registration.copies;
-    if (!copies) continue;
-    const stale: string[] = [];
-    if (user && copies.userName !== user.name) stale.push(`userName ${show(copies.userName)} ≠ ${show(user.name)}`);
-    if (event) {
-      if (copies.eventName !== event.name) stale.push(`eventName ${show(copies.eventName)} ≠ ${show(event.name)}`);
-      if (copies.eventDate !== event.date) stale.push(`eventDate ${show(copies.eventDate)} ≠ ${show(event.date)}`);
-      if (copies.eventVenue !== event.venue) {
-        stale.push(`eventVenue ${show(copies.eventVenue)} ≠ ${show(event.venue)}`);
-      }
-    }
-    if (stale.length > 0) {
-      snapshot.report("stale_copy", ref, `registration of user ${userId} for event ${eventId}: ${stale.join("; ")}`);
-    }
+    checkCopies(snapshot, registration, { user, event }, copies);
   }
 
   for (const event of snapshot.events.values()) {

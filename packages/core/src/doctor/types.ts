@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { CopyStrategy } from "../copies/strategy.js";
 import type { TableDesign } from "../store.js";
 
 /** What a violation is about; tests and scripts match on these. */
@@ -19,8 +20,13 @@ export type ViolationKind =
   | "missing_email_marker"
   /** An email marker whose user does not exist, or whose user has another email. */
   | "email_marker_mismatch"
-  /** A copy of a name, date or venue (on a registration or a marker) that differs from its source. */
-  | "stale_copy";
+  /**
+   * A copy of a name, date or venue (on a registration or a marker) that differs from its source, a copy missing
+   * under COPIES=sync or stream, or a copy whose revision/version is newer than its source's.
+   */
+  | "stale_copy"
+  /** Under COPIES=none: a registration holding copies of names or the venue (only the date key belongs there). */
+  | "unexpected_copy";
 
 export interface Violation {
   kind: ViolationKind;
@@ -46,6 +52,8 @@ export interface IntegrityCounts {
 export interface IntegrityReport {
   ok: boolean;
   design: TableDesign;
+  /** The copy strategy the copies were checked against. */
+  copies: CopyStrategy;
   counts: IntegrityCounts;
   violations: Violation[];
 }
@@ -60,6 +68,8 @@ export interface ScanProgress {
 
 export interface CheckIntegrityOptions {
   design: TableDesign;
+  /** What registrations' copies must look like (COPIES); the design's default when absent. */
+  copies?: CopyStrategy;
   document: DynamoDBDocumentClient;
   /** Physical table name per logical table id, as for `createStore`. */
   tableNames: Record<string, string>;
