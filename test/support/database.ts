@@ -12,9 +12,10 @@ import {
   TABLE_DESIGNS,
   type TableDesign,
   tableDefinitions,
+  tablesWithStream,
   variantName,
 } from "@tablelab/core";
-import { ensureTable } from "@tablelab/core/local";
+import { ensureTable, startLocalCopyConsumer } from "@tablelab/core/local";
 import { inject } from "vitest";
 
 /** Every design the contract must hold for; suites run once per entry. */
@@ -68,12 +69,23 @@ export async function createTestDatabase(
   });
   const tablePrefix = `${label}-${design}-${copies}-${randomBytes(4).toString("hex")}`;
   const tableNames = defaultTableNames(design, tablePrefix);
+  const streamed = tablesWithStream(design, copies);
   for (const definition of tableDefinitions(design)) {
-    await ensureTable(clients.client, definition, tableNames[definition.id] as string);
+    await ensureTable(clients.client, definition, tableNames[definition.id] as string, {
+      stream: streamed.includes(definition),
+    });
   }
-  const copyConsumer = await startTestCopyConsumer(copies, clients, tableNames);
   const storeWith = (options: { cursorSecret: string }) =>
     createStore({ design, copies, document: clients.document, tableNames, cursorSecret: options.cursorSecret });
+  const store = storeWith({ cursorSecret: TEST_CURSOR_SECRET });
+  const copyConsumer =
+    streamed.length === 0
+      ? undefined
+      : await startLocalCopyConsumer({
+          client: clients.client,
+          tableNames: streamed.map((definition) => tableNames[definition.id] as string),
+          keeper: store.copyKeeper,
+        });
   return {
     design,
     copies,
@@ -81,23 +93,9 @@ export async function createTestDatabase(
     clients,
     tablePrefix,
     tableNames,
-    store: storeWith({ cursorSecret: TEST_CURSOR_SECRET }),
+    store,
     storeWith,
   };
-}
-
-/**
- * The stream consumer of a COPIES=stream test database, stopped by `releaseTestDatabase`. The one place the tests
- * start it: the integrator plugs in `startLocalCopyConsumer({ client: clients.client, tableNames, keeper })` here.
- * Until then none runs, and tests that read copies after a write poll for them (support/convergence.ts).
- */
-async function startTestCopyConsumer(
-  copies: CopyStrategy,
-  _clients: DynamoClients,
-  _tableNames: Record<string, string>,
-): Promise<TestCopyConsumer | undefined> {
-  if (copies !== "stream") return undefined;
-  return undefined;
 }
 
 /** Stops the database's consumer (if any) and its clients. */
