@@ -19,8 +19,8 @@ export function modelFigures(result: ComparisonResult): ModelFigures {
     },
     designs: result.designs.map(
       (design): DesignFigures => ({
-        id: design.design,
-        label: designName(design.design),
+        id: design.variant,
+        label: designName(design.variant),
         bytesPer: {
           user: per(
             design.storage.byEntity.user.billableBytes + design.storage.byEntity.other.billableBytes,
