@@ -1,4 +1,5 @@
 import type { ReportContext } from "./context.js";
+import { num } from "./format.js";
 import {
   consumerText,
   copyMaintenanceRows,
@@ -66,8 +67,8 @@ function copyTable(context: ReportContext): Table {
     rows: copyMaintenanceRows(context.result.designs).map((row) => [
       row.variant,
       patternLabel(row.pattern),
-      String(row.stats.inRequest.requestsPerOp),
-      String(row.stats.inRequest.writeUnitsPerOp),
+      num(row.stats.inRequest.requestsPerOp),
+      num(row.stats.inRequest.writeUnitsPerOp),
       consumerText(row.variant, row.stats),
       row.variant.endsWith("+stream") ? lagText(row.stats.lagMs) : "— (before the response)",
     ]),
@@ -93,12 +94,12 @@ function sweepTable(context: ReportContext): Table {
       variant,
       point.copies.toLocaleString("en-US"),
       point.outcome === "renamed" ? "renamed" : `${point.outcome}: ${point.message ?? ""}`,
-      String(point.requests),
-      String(point.roundTrips),
-      String(Math.round(point.billedWriteUnits * 100) / 100),
-      `${point.latencyMs} ms`,
+      num(point.requests),
+      num(point.roundTrips),
+      num(point.billedWriteUnits),
+      `${num(point.latencyMs, 1)} ms`,
       ms(awsLatencyMs),
-      `${point.copyMaintenance.inRequest.requestsPerOp} (${point.copyMaintenance.inRequest.writeUnitsPerOp} WCU)`,
+      `${num(point.copyMaintenance.inRequest.requestsPerOp)} (${num(point.copyMaintenance.inRequest.writeUnitsPerOp)} WCU)`,
       consumerText(variant, point.copyMaintenance),
       variant.endsWith("+stream") ? lagText(point.copyMaintenance.lagMs) : "—",
     ]),

@@ -6,6 +6,7 @@ import type { DesignResult } from "../run.js";
 import type { SweepPoint } from "../sweep.js";
 import type { PatternId } from "../workloads/types.js";
 import type { ReportContext } from "./context.js";
+import { num } from "./format.js";
 
 /**
  * The grid's own views, as rows both the HTML and the Markdown report render: what one table buys with the copy
@@ -119,13 +120,14 @@ export function sweepRows(designs: readonly DesignResult[]): SweepRow[] {
 
 /** "12 ms / 40 ms / 52 ms" or "—" until the consumer reports lag. */
 export function lagText(lag: CopyMaintenanceStats["lagMs"]): string {
-  return lag ? `${lag.p50} / ${lag.p99} / ${lag.max} ms (${lag.samples})` : "—";
+  return lag ? `${num(lag.p50, 1)} / ${num(lag.p99, 1)} / ${num(lag.max, 1)} ms (${lag.samples} changes)` : "—";
 }
 
 /** The consumer's share, or what the strategy means when there is none. */
 export function consumerText(variant: string, stats: CopyMaintenanceStats): string {
   if (stats.consumer) {
-    return `${stats.consumer.requestsPerOp} req, ${stats.consumer.billedWriteUnitsPerOp} WCU, ${stats.consumer.billedReadUnitsPerOp} RCU`;
+    const { requestsPerOp, billedWriteUnitsPerOp, billedReadUnitsPerOp } = stats.consumer;
+    return `${num(requestsPerOp)} req, ${num(billedWriteUnitsPerOp)} WCU, ${num(billedReadUnitsPerOp)} RCU`;
   }
   return variant.endsWith("+stream") ? "not measured (consumer not wired)" : "—";
 }
