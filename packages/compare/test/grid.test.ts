@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCompareArgs } from "../src/args.js";
 import { main } from "../src/main.js";
+import type { PatternStats } from "../src/metrics.js";
+import { withConsumerWork } from "../src/mix/figures.js";
 import { type DesignMonth, GROUPS, type MixResult } from "../src/mix/model.js";
 import { oneTableViews, strategyViews } from "../src/report/grid.js";
 import { parseVariantList, VARIANT_NAMES } from "../src/variants.js";
@@ -105,5 +107,47 @@ describe("the grid's views", () => {
     const mix = mixOf(["single+sync", "multi+none"], () => 1);
     expect(oneTableViews(mix)).toEqual([]);
     expect(strategyViews(mix)).toEqual([]);
+  });
+});
+
+describe("stream cells in the workload model", () => {
+  const base = {
+    variant: "multi+stream",
+    pattern: "AP10",
+    ops: 3,
+    errors: 0,
+    requestsPerOp: 1,
+    roundTripsPerOp: 1,
+    readUnitsPerOp: 0,
+    writeUnitsPerOp: 3,
+    billedReadUnitsPerOp: 0,
+    billedWriteUnitsPerOp: 3,
+    costPerMillionOps: 0,
+    itemsPerOp: 10,
+    commandsPerOp: {},
+    latencyMs: { p50: 1, p95: 1, p99: 1, mean: 1 },
+  } satisfies PatternStats;
+  const consumer = { requestsPerOp: 11, billedReadUnitsPerOp: 1, billedWriteUnitsPerOp: 20 };
+
+  it("prices the consumer's requests and units with the write that made the copies stale", () => {
+    expect(withConsumerWork(base)).toEqual({ requests: 1, roundTrips: 1, billedReadUnits: 0, billedWriteUnits: 3 });
+    const figures = withConsumerWork({
+      ...base,
+      copyMaintenance: { inRequest: { requestsPerOp: 0, writeUnitsPerOp: 0 }, consumer },
+    });
+    // The caller does not wait for the consumer: round trips stay the request's.
+    expect(figures).toEqual({ requests: 12, roundTrips: 1, billedReadUnits: 1, billedWriteUnits: 23 });
+  });
+
+  it("grows the consumer's share with the fan-out when the figures are fitted per item", () => {
+    const line = { requests: 1, roundTrips: 1, billedReadUnits: 0, billedWriteUnits: 3 };
+    const zero = { requests: 0, roundTrips: 0, billedReadUnits: 0, billedWriteUnits: 0 };
+    const figures = withConsumerWork({
+      ...base,
+      perItem: { meanItems: 10, intercept: line, slope: zero },
+      copyMaintenance: { inRequest: { requestsPerOp: 0, writeUnitsPerOp: 0 }, consumer },
+    });
+    expect(figures.perItem?.slope).toEqual({ requests: 1.1, roundTrips: 0, billedReadUnits: 0.1, billedWriteUnits: 2 });
+    expect(figures.perItem?.intercept).toEqual(line);
   });
 });
