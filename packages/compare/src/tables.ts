@@ -45,6 +45,11 @@ export class ComparisonTables {
       await this.client.send(
         new CreateTableCommand({
           ...createTableInput(definition, name),
+          // A `stream` cell's copies are kept by a consumer of the tables' stream (old and new images: it needs
+          // both to tell what changed).
+          ...(variant.copies === "stream" && {
+            StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+          }),
           Tags: [{ Key: TAG_KEY, Value: this.runId }],
         }),
       );
