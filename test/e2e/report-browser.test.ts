@@ -9,6 +9,12 @@ import { evaluateMix, type Mix, type MixResult, type ModelFigures } from "../../
 import { launchChromium, requireChromium } from "../support/browser.js";
 
 const SMALL = ["--users", "24", "--events", "12", "--registrations", "80", "--ops", "4", "--concurrency", "2"];
+/**
+ * Three cells: enough for both grid views (single+sync vs multi+sync holds the copies equal; multi+none vs
+ * multi+sync compares strategies on one design) without the cost of all six; a one-point sweep.
+ */
+const CELLS = ["single+sync", "multi+none", "multi+sync"]; // the grid's order: design-major
+const GRID = ["--designs", CELLS.join(","), "--sweep", "6"];
 
 /** The team's own mix, as a YAML file given to `pnpm compare --mix`. */
 const MIX_YAML = `name: our conference site
@@ -59,7 +65,18 @@ describe("compare.html in a real browser", () => {
     writeFileSync(mixFile, MIX_YAML);
     const log: string[] = [];
     const code = await main(
-      [...SMALL, "--mix", mixFile, "--endpoint", inject("dynamoEndpoint"), "--yes", "--out", out, "--no-progress"],
+      [
+        ...SMALL,
+        ...GRID,
+        "--mix",
+        mixFile,
+        "--endpoint",
+        inject("dynamoEndpoint"),
+        "--yes",
+        "--out",
+        out,
+        "--no-progress",
+      ],
       { out: (line) => log.push(line), err: (line) => log.push(line) },
     );
     expect(code, log.join("\n")).toBe(0);
@@ -102,6 +119,30 @@ describe("compare.html in a real browser", () => {
     expect(await page.$$eval("#hot tbody tr", (rows) => rows.length)).toBeGreaterThanOrEqual(designs);
     expect(requested.filter((url) => !url.startsWith("file://"))).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it("shows the grid after the verdict: one table with copies held equal, each strategy's cost, the sweep", async () => {
+    const headings = await page.$$eval("h2", (nodes) => nodes.map((node) => node.textContent ?? ""));
+    expect(headings[1]).toMatch(/^The grid/);
+    expect(
+      await page.$$eval(".scoreboard tbody tr", (rows) => rows.map((row) => row.querySelector("code")?.textContent)),
+    ).toEqual(CELLS);
+    // One table's worth: single+sync vs multi+sync, a row per group of patterns and the total.
+    const oneTable = await page.$$eval("#one-table + h4 + table thead th", (cells) => cells.map((c) => c.textContent));
+    expect(oneTable).toEqual([
+      "group",
+      "single+sync $/month · AWS latency",
+      "multi+sync $/month · AWS latency",
+      "multi+sync vs single+sync",
+    ]);
+    expect(await page.$$eval("#one-table + h4 + table tbody tr", (rows) => rows.length)).toBe(6);
+    const strategies = await page.$$eval("#copy-costs + h4", (nodes) => nodes.map((node) => node.textContent));
+    expect(strategies).toEqual(["design: multi"]);
+    // The sweep: a row per cell, each renamed (6 copies is under every limit).
+    const sweep = await page.$$eval("#sweep tbody tr", (rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].slice(0, 3).map((cell) => cell.textContent)),
+    );
+    expect(sweep).toEqual(CELLS.map((cell) => [cell, "6", "renamed"]));
   });
 
   it("shows the --mix file's numbers, exactly as the CLI computed them", async () => {

@@ -1,5 +1,5 @@
-import { TABLE_DESIGNS, type TableDesign } from "@tablelab/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type DesignVariant, parseVariantList, UnknownVariantError, VARIANT_NAMES } from "./variants.js";
 
 /** `pnpm compare` flags. Sizes default to the issue's "around 2,000 users, 1,000 events, 20,000 registrations". */
 export interface CompareOptions {
@@ -15,8 +15,11 @@ export interface CompareOptions {
   concurrency: number;
   seed: string;
   out: string;
-  designs: TableDesign[];
+  /** The grid cells to run (design × copy strategy), in the grid's order. */
+  designs: DesignVariant[];
   pageSize: number;
+  /** Copies per rename of the fan-out sweep (sweep.ts); empty: no sweep. */
+  sweep: number[];
   progress: boolean;
   /** A workload file (JSON or YAML, see mix/schema.ts): priced per design after the run. */
   mix?: string;
@@ -31,6 +34,8 @@ export const DEFAULTS = {
   seed: "tablelab",
   out: "reports",
   pageSize: 20,
+  /** Copies per rename the sweep measures; `--quick` leaves out the last (largest) point. */
+  sweep: [10, 100, 1000, 5000],
 } as const;
 
 export class UsageError extends Error {}
@@ -45,18 +50,25 @@ function integer(min: number) {
   };
 }
 
-function designList(value: string): TableDesign[] {
-  const designs = value
-    .split(",")
-    .map((design) => design.trim())
-    .filter(Boolean);
-  for (const design of designs) {
-    if (!(TABLE_DESIGNS as readonly string[]).includes(design)) {
-      throw new InvalidArgumentError(`unknown design "${design}" (known: ${TABLE_DESIGNS.join(", ")}).`);
-    }
+function designList(value: string): DesignVariant[] {
+  try {
+    return parseVariantList(value);
+  } catch (error) {
+    if (error instanceof UnknownVariantError) throw new InvalidArgumentError(error.message);
+    throw error;
   }
-  if (designs.length === 0) throw new InvalidArgumentError("name at least one design.");
-  return [...new Set(designs)] as TableDesign[];
+}
+
+function sizeList(value: string): number[] {
+  const sizes = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
+    throw new InvalidArgumentError("must be a comma-separated list of integers ≥ 1.");
+  }
+  return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 function url(value: string): string {
@@ -94,10 +106,24 @@ function program(output: { out: (text: string) => void; err: (text: string) => v
     )
     .addOption(new Option("--seed <s>", "seed of the data set and of every workload choice").default(DEFAULTS.seed))
     .addOption(
-      new Option("--designs <list>", `comma-separated, of: ${TABLE_DESIGNS.join(", ")}`)
+      new Option(
+        "--designs <list>",
+        `comma-separated grid cells (design+copies): ${VARIANT_NAMES.join(", ")}; a design alone (single, multi) ` +
+          "means it with all three copy strategies",
+      )
         .argParser(designList)
-        .default([...TABLE_DESIGNS], "all"),
+        .default(parseVariantList(VARIANT_NAMES.join(",")), "all six"),
     )
+    .addOption(
+      new Option(
+        "--sweep <sizes>",
+        "fan-out sweep: copies per rename to measure, comma-separated (an event renamed with that many registrations, per design)",
+      )
+        .argParser(sizeList)
+        .default([...DEFAULTS.sweep], DEFAULTS.sweep.join(",")),
+    )
+    .addOption(new Option("--no-sweep", "skip the fan-out sweep"))
+    .addOption(new Option("--quick", `leave out the sweep's largest point (${DEFAULTS.sweep.at(-1)} copies)`))
     .addOption(
       new Option("--page-size <n>", "page size of the list patterns").argParser(integer(1)).default(DEFAULTS.pageSize),
     )
@@ -146,8 +172,10 @@ export function parseCompareArgs(argv: string[]): CompareOptions | "help" {
     ops: number;
     concurrency: number;
     seed: string;
-    designs: TableDesign[];
+    designs: DesignVariant[];
     pageSize: number;
+    sweep: number[] | false;
+    quick?: boolean;
     mix?: string;
     out: string;
     endpoint?: string;
@@ -171,6 +199,13 @@ export function parseCompareArgs(argv: string[]): CompareOptions | "help" {
     seed: values.seed,
     out: values.out,
     designs: values.designs,
+    sweep: sweepSizes(values.sweep, values.quick ?? false),
     progress: values.progress,
   };
+}
+
+/** `--no-sweep`: none; `--quick`: without the largest point when more than one is asked for. */
+function sweepSizes(sizes: number[] | false, quick: boolean): number[] {
+  if (sizes === false) return [];
+  return quick && sizes.length > 1 ? sizes.slice(0, -1) : sizes;
 }

@@ -97,21 +97,34 @@ export async function main(argv: string[], io: MainIo = defaultIo): Promise<numb
 }
 
 function summary(result: ComparisonResult): string {
-  const lines = [`compare: ${result.meta.designs.join(" vs ")} in ${(result.meta.durationMs / 1000).toFixed(1)} s`];
-  lines.push(
-    "access pattern".padEnd(36) +
-      result.designs.map((d) => `${d.design.padEnd(8)} req  RCU*   WCU*   p50ms`.padEnd(34)).join(""),
-  );
+  const lines = [
+    `compare: ${result.meta.designs.join(", ")} in ${(result.meta.durationMs / 1000).toFixed(1)} s`,
+    "per operation: requests / billed RCU* / billed WCU*",
+  ];
+  const width = 19;
+  lines.push("access pattern".padEnd(36) + result.designs.map((d) => d.variant.padEnd(width)).join(""));
   const patterns = result.designs[0]?.patterns.map((p) => p.pattern) ?? [];
   for (const pattern of patterns) {
     const cells = result.designs.map((design) => {
       const stats = design.patterns.find((p) => p.pattern === pattern);
-      if (!stats) return "".padEnd(34);
-      return `${"".padEnd(8)} ${fmt(stats.requestsPerOp)} ${fmt(stats.billedReadUnitsPerOp)} ${fmt(stats.billedWriteUnitsPerOp)} ${fmt(stats.latencyMs.p50)}`.padEnd(
-        34,
+      if (!stats) return "".padEnd(width);
+      return `${fmt(stats.requestsPerOp)} ${fmt(stats.billedReadUnitsPerOp)} ${fmt(stats.billedWriteUnitsPerOp)}`.padEnd(
+        width,
       );
     });
     lines.push(`${patternLabel(pattern).slice(0, 34).padEnd(36)}${cells.join("")}`);
+  }
+  for (const design of result.designs) {
+    if (design.sweep.length === 0) continue;
+    lines.push(
+      `sweep ${design.variant.padEnd(13)} ${design.sweep
+        .map((point) =>
+          point.outcome === "renamed"
+            ? `${point.copies}: ${point.requests} req, ${Math.round(point.billedWriteUnits)} WCU, ${point.latencyMs.toFixed(0)} ms`
+            : `${point.copies}: ${point.outcome}`,
+        )
+        .join(" · ")}`,
+    );
   }
   lines.push(
     `(* billed by AWS's rules; this endpoint reported a one-item transaction as ${result.meta.calibration.reportedTransactWrite} WCU, so transaction units × ${result.meta.calibration.transactionFactor})`,

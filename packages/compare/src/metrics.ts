@@ -1,13 +1,15 @@
-import { type DbCall, roundTripDepth, type TableDesign } from "@tablelab/core";
+import { type DbCall, roundTripDepth } from "@tablelab/core";
 import { type BillingCalibration, billCalls, costPerMillionOps, type Prices } from "./billing.js";
 import type { TrafficSummary } from "./traffic.js";
 import type { PatternId } from "./workloads/types.js";
 
 /** One measured operation: what the meter saw during it, billed by AWS's rules, and how long it took. */
 export interface OpRecord {
-  design: TableDesign;
+  /** The grid cell (`single+sync`, …). */
+  variant: string;
   pattern: PatternId;
-  variant?: string;
+  /** A sub-case of the pattern (AP4 "rename" vs "email change"), reported apart as well. */
+  subCase?: string;
   requests: number;
   /** Requests in sequence (calls sent together count once): what AWS latency is estimated from. */
   roundTrips: number;
@@ -23,7 +25,7 @@ export interface OpRecord {
 }
 
 export function recordOf(
-  base: { design: TableDesign; pattern: PatternId; variant?: string | undefined },
+  base: { variant: string; pattern: PatternId; subCase?: string | undefined },
   calls: readonly DbCall[],
   latencyMs: number,
   items: number,
@@ -34,9 +36,9 @@ export function recordOf(
   const commands: Record<string, number> = {};
   for (const call of calls) commands[call.command] = (commands[call.command] ?? 0) + 1;
   return {
-    design: base.design,
+    variant: base.variant,
     pattern: base.pattern,
-    ...(base.variant !== undefined && { variant: base.variant }),
+    ...(base.subCase !== undefined && { subCase: base.subCase }),
     requests: calls.length,
     roundTrips: roundTripDepth(calls),
     readUnits: sum(calls.map((call) => call.readUnits)),
@@ -97,8 +99,21 @@ export interface FittedFigures {
   billedWriteUnits: number;
 }
 
+/**
+ * What keeping copies current cost a write pattern, per operation: the copy writes inside the request (`sync`'s
+ * fan-out; the event date's, a key, in every strategy) and, for `stream`, what the consumer did after the pattern
+ * (its own meter) with how long the copies took to converge.
+ */
+export interface CopyMaintenanceStats {
+  inRequest: { requestsPerOp: number; writeUnitsPerOp: number };
+  consumer?: { requestsPerOp: number; billedReadUnitsPerOp: number; billedWriteUnitsPerOp: number };
+  /** Commit of the original → last copy updated, over the changes the consumer applied (empty until wired). */
+  lagMs?: { samples: number; p50: number; p99: number; max: number };
+}
+
 export interface PatternStats extends CostFigures {
-  design: TableDesign;
+  /** The grid cell (`single+sync`, …). */
+  variant: string;
   pattern: PatternId;
   latencyMs: Latency;
   /**
@@ -108,8 +123,11 @@ export interface PatternStats extends CostFigures {
   perItem?: PerItemFit;
   /** Where the measured operations' capacity went, per table/index and partition key (traffic.ts). */
   traffic?: TrafficSummary;
-  variants?: Record<string, CostFigures & { latencyMs: Latency }>;
+  /** Per sub-case (AP4 rename / email change; AP10 rename / capacity / date). */
+  subCases?: Record<string, CostFigures & { latencyMs: Latency }>;
   walk?: WalkStats;
+  /** Write patterns only. */
+  copyMaintenance?: CopyMaintenanceStats;
 }
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
@@ -160,25 +178,25 @@ export function costFigures(records: readonly OpRecord[], prices: Prices): CostF
 }
 
 export function patternStats(
-  design: TableDesign,
+  variant: string,
   pattern: PatternId,
   records: readonly OpRecord[],
   prices: Prices,
   walks: Array<{ pages: number; items: number; calls: readonly DbCall[]; latencyMs: number }>,
   calibration: BillingCalibration,
 ): PatternStats {
-  const variantNames = [...new Set(records.flatMap((record) => (record.variant ? [record.variant] : [])))];
+  const subCaseNames = [...new Set(records.flatMap((record) => (record.subCase ? [record.subCase] : [])))];
   const stats: PatternStats = {
-    design,
+    variant,
     pattern,
     ...costFigures(records, prices),
     latencyMs: latencyOf(records.map((record) => record.latencyMs)),
   };
-  if (variantNames.length > 0) {
-    stats.variants = Object.fromEntries(
-      variantNames.map((variant) => {
-        const subset = records.filter((record) => record.variant === variant);
-        return [variant, { ...costFigures(subset, prices), latencyMs: latencyOf(subset.map((r) => r.latencyMs)) }];
+  if (subCaseNames.length > 0) {
+    stats.subCases = Object.fromEntries(
+      subCaseNames.map((subCase) => {
+        const subset = records.filter((record) => record.subCase === subCase);
+        return [subCase, { ...costFigures(subset, prices), latencyMs: latencyOf(subset.map((r) => r.latencyMs)) }];
       }),
     );
   }
@@ -225,4 +243,16 @@ export function fitPerItem(records: readonly OpRecord[]): PerItemFit | undefined
     billedWriteUnits: figures.billedWriteUnits[which],
   });
   return { meanItems: round(meanX), intercept: pick("intercept"), slope: pick("slope") };
+}
+
+/** p50/p99/max of lag samples (ms), or undefined when there are none. */
+export function lagOf(samples: readonly number[]): CopyMaintenanceStats["lagMs"] {
+  if (samples.length === 0) return undefined;
+  const ms = (value: number) => Math.round(value * 100) / 100;
+  return {
+    samples: samples.length,
+    p50: ms(percentile(samples, 50)),
+    p99: ms(percentile(samples, 99)),
+    max: ms(Math.max(...samples)),
+  };
 }

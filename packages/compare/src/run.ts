@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  type CopyStrategy,
   createDynamoClients,
   createStore,
   type DynamoClients,
@@ -15,6 +16,8 @@ import type { CompareOptions } from "./args.js";
 import { type BillingCalibration, billCalls, type Prices } from "./billing.js";
 import { calibrateTransactions } from "./calibrate.js";
 import { censusOf, type StorageCensus, scanCensus } from "./census.js";
+import { CopyConsumers, type StartConsumer } from "./copies.js";
+import { installCopyWriteCounter } from "./copy-writes.js";
 import { type Dataset, generateDataset } from "./dataset.js";
 import { type Highlight, probeHighlights } from "./highlights.js";
 import type { PatternStats } from "./metrics.js";
@@ -26,8 +29,10 @@ import { Random } from "./random.js";
 import { type SampleTable, sampleFocus, sampleTables } from "./samples.js";
 import { batchWriteAll } from "./seed/batch-write.js";
 import { ITEM_BUILDERS } from "./seed/items.js";
+import { runSweep, type SweepPoint } from "./sweep.js";
 import { ComparisonTables, comparisonTableNames } from "./tables.js";
 import { installTraffic } from "./traffic.js";
+import { type DesignVariant, variantName } from "./variants.js";
 import { WORKLOADS } from "./workloads/patterns.js";
 import { type PlannedWorkload, runWorkload } from "./workloads/runner.js";
 import type { PatternId } from "./workloads/types.js";
@@ -40,8 +45,12 @@ export interface SeedingFigures {
   durationMs: number;
 }
 
+/** One cell of the grid, measured. */
 export interface DesignResult {
+  /** `single+sync`, …: what every report keys on. */
+  variant: string;
   design: TableDesign;
+  copies: CopyStrategy;
   tables: Record<string, string>;
   seeding: SeedingFigures;
   /** Computed from the items the seeder wrote (DynamoDB's item-size rules). */
@@ -54,6 +63,8 @@ export interface DesignResult {
   highlights: Partial<Record<PatternId, Highlight[]>>;
   /** The first error message per pattern, if any operation failed. */
   errors: Record<string, string>;
+  /** The fan-out sweep (sweep.ts), one point per size; empty with --no-sweep. */
+  sweep: SweepPoint[];
 }
 
 export interface ComparisonResult {
@@ -74,7 +85,10 @@ export interface ComparisonResult {
     ops: number;
     concurrency: number;
     pageSize: number;
-    designs: TableDesign[];
+    /** The grid cells run, by name (`single+sync`, …). */
+    designs: string[];
+    /** Copies per rename the sweep measured. */
+    sweep: number[];
     target: { kind: "dynamodb-local" | "endpoint" | "aws"; endpoint?: string; region?: string };
     tablesKept: boolean;
     node: string;
@@ -92,6 +106,8 @@ export interface RunHooks {
   log: (line: string) => void;
   /** Aborts between operations (Ctrl-C); the tables created so far are still deleted. */
   signal?: AbortSignal;
+  /** Starts a `stream` cell's consumer (copies.ts); idle by default. */
+  startConsumer?: StartConsumer;
 }
 
 const WARM_UP_OPS = 40;
@@ -116,7 +132,7 @@ export function isExternal(options: Pick<CompareOptions, "endpoint" | "region">)
 }
 
 export function plannedTables(options: Pick<CompareOptions, "designs">, runId: string): string[] {
-  return options.designs.flatMap((design) => Object.values(comparisonTableNames(design, runId)));
+  return options.designs.flatMap((variant) => Object.values(comparisonTableNames(variant, runId)));
 }
 
 export function newRunId(): string {
@@ -155,7 +171,11 @@ export async function runComparison(
         "This run would create (and at the end delete) these tables, tagged tablelab:compare=<runid>:",
         ...plannedTables(options, runId).map((name) => `  ${name}`),
         `and write about ${options.users * 2 + options.events + options.registrations} items per design with BatchWriteItem,`,
-        `then ${options.ops} operations per access pattern (16 patterns) per design. Re-run with --yes to proceed.`,
+        `then ${options.ops} operations per access pattern (16 patterns) per design` +
+          (options.sweep.length > 0
+            ? `, and a fan-out sweep (${options.sweep.join(", ")} copies per rename: about ${2 * Math.max(...options.sweep) + options.sweep.reduce((a, b) => a + b, 0)} more items per design).`
+            : ".") +
+          " Re-run with --yes to proceed.",
       ].join("\n"),
     );
   }
@@ -164,6 +184,7 @@ export async function runComparison(
   let local: DynamoDbLocal | undefined;
   let clients: DynamoClients | undefined;
   let tables: ComparisonTables | undefined;
+  const consumers = new CopyConsumers(hooks.startConsumer);
   try {
     if (!external) {
       hooks.log("starting DynamoDB Local…");
@@ -181,6 +202,7 @@ export async function runComparison(
     });
     tables = new ComparisonTables(clients.client, runId);
     installProbe(clients.client);
+    installCopyWriteCounter(clients.client);
     const physical = new Map<string, TableDefinition>();
     installTraffic(clients.client, () => physical);
 
@@ -193,16 +215,19 @@ export async function runComparison(
     const planned = planWorkloads(dataset, options);
     const focus = sampleFocus(dataset);
 
-    // 1. Tables for every design, then the calibration of the endpoint's transaction figures (billing.ts).
-    const prepared: Array<{ design: TableDesign; tableNames: Record<string, string> }> = [];
-    for (const design of options.designs) {
-      hooks.log(`[${design}] creating tables…`);
-      const tableNames = await tables.create(design);
-      for (const definition of tableDefinitions(design)) physical.set(tableNames[definition.id] as string, definition);
-      prepared.push({ design, tableNames });
+    // 1. Tables for every cell of the grid (their own: the copy strategy changes what the items hold), then the
+    //    calibration of the endpoint's transaction figures (billing.ts).
+    const prepared: Array<{ variant: DesignVariant; name: string; tableNames: Record<string, string> }> = [];
+    for (const variant of options.designs) {
+      const name = variantName(variant);
+      hooks.log(`[${name}] creating tables…`);
+      const tableNames = await tables.create(variant);
+      for (const definition of tableDefinitions(variant.design))
+        physical.set(tableNames[definition.id] as string, definition);
+      prepared.push({ variant, name, tableNames });
     }
     const first = prepared[0];
-    const firstDefinition = first ? tableDefinitions(first.design)[0] : undefined;
+    const firstDefinition = first ? tableDefinitions(first.variant.design)[0] : undefined;
     if (!first || !firstDefinition) throw new Error("no design to compare");
     const calibration = await calibrateTransactions(
       clients.client,
@@ -214,13 +239,18 @@ export async function runComparison(
         `(AWS bills 2): transaction units × ${calibration.transactionFactor}`,
     );
 
-    // 2. The same data set into every design, with BatchWriteItem; then the storage census.
-    const seeded: Array<Omit<DesignResult, "patterns" | "errors"> & { store: Store }> = [];
-    for (const { design, tableNames } of prepared) {
+    // 2. The same data set into every cell, with BatchWriteItem (the items each cell's store would write: they
+    //    depend on the copy strategy); then the storage census. A `stream` cell's consumer starts before the
+    //    seeding, so it has caught up with the seeded items before anything is measured.
+    const seeded: Array<Omit<DesignResult, "patterns" | "errors" | "sweep"> & { store: Store; cell: DesignVariant }> =
+      [];
+    for (const { variant, name, tableNames } of prepared) {
+      const { design, copies } = variant;
       const definitions = tableDefinitions(design);
-      const items = ITEM_BUILDERS[design](dataset, tableNames, clients.document);
+      await consumers.start({ variant, tableNames, endpoint, region: options.region });
+      const items = ITEM_BUILDERS[design](dataset, tableNames, clients.document, copies);
       const seedStarted = performance.now();
-      const bar = hooks.progress.start(`[${design}] seeding`, items.length);
+      const bar = hooks.progress.start(`[${name}] seeding`, items.length);
       const document = clients.document;
       const { meter } = await measure(() =>
         batchWriteAll(document, items, { parallel: 4, onProgress: (n) => bar.increment(n) }),
@@ -234,9 +264,11 @@ export async function runComparison(
         billedWriteUnits: billCalls(meter.calls, calibration).writeUnits,
         durationMs: Math.round(performance.now() - seedStarted),
       };
-      hooks.log(`[${design}] census: Scan of the seeded tables (harness only)…`);
+      await consumers.awaitCopies(variant);
+      hooks.log(`[${name}] census: Scan of the seeded tables (harness only)…`);
       const store = createStore({
         design,
+        copies,
         document: clients.document,
         tableNames,
         cursorSecret: `tablelab-compare-${options.seed}`,
@@ -245,7 +277,10 @@ export async function runComparison(
       const highlights = await probeHighlights(store, definitions, tableNames, dataset, focus, options.pageSize);
       const drawn = new Set(Object.values(highlights).flatMap((list) => list.flatMap((h) => h.rows)));
       seeded.push({
+        variant: name,
         design,
+        copies,
+        cell: variant,
         tables: tableNames,
         seeding,
         storage: censusOf(definitions, items),
@@ -256,19 +291,21 @@ export async function runComparison(
       });
     }
 
-    // 3. Warm-up (unmeasured reads, no state change), then the patterns in id order, every design in turn per
-    //    pattern, so neither design is measured on a colder JVM, connection pool or cache than the other.
+    // 3. Warm-up (unmeasured reads, no state change), then the patterns in id order, every cell in turn per
+    //    pattern, so no cell is measured on a colder JVM, connection pool or cache than another. After a write
+    //    pattern, `awaitCopies` waits for a `stream` cell's consumer and hands back what it did (copies.ts).
     for (const { store } of seeded) await warmUp(store, dataset, options.concurrency);
-    const results = new Map<TableDesign, { patterns: PatternStats[]; errors: Record<string, string> }>(
-      seeded.map(({ design }) => [design, { patterns: [], errors: {} }]),
+    const results = new Map<string, { patterns: PatternStats[]; errors: Record<string, string> }>(
+      seeded.map(({ variant }) => [variant, { patterns: [], errors: {} }]),
     );
     const total = planned.reduce((sum, workload) => sum + workload.ops.length, 0) * seeded.length;
     const opsBar = hooks.progress.start("AP1–AP16", total);
     for (const workload of planned) {
-      for (const { design, store } of seeded) {
+      for (const { variant, cell, store } of seeded) {
         const { stats, firstError } = await runWorkload(workload, {
-          design,
+          variant,
           store,
+          awaitCopies: () => consumers.awaitCopies(cell),
           seed: options.seed,
           concurrency: options.concurrency,
           prices,
@@ -276,17 +313,41 @@ export async function runComparison(
           ...(hooks.signal && { signal: hooks.signal }),
           onOperation: () => opsBar.increment(1),
         });
-        const entry = results.get(design);
+        const entry = results.get(variant);
         entry?.patterns.push(stats);
         if (firstError && entry) entry.errors[workload.workload.id] = firstError;
       }
     }
     opsBar.stop();
-    const designs: DesignResult[] = seeded.map(({ store: _store, ...rest }) => {
-      const entry = results.get(rest.design) ?? { patterns: [], errors: {} };
+
+    // 4. The fan-out sweep, per cell: an event renamed with 10 … 5,000 copies (sweep.ts).
+    const sweeps = new Map<string, SweepPoint[]>();
+    const sweepStart = planned.reduce((latest, workload) => Math.max(latest, workload.clockStart), dataset.endsAt);
+    for (const { variant, cell, store, tables: tableNames } of seeded) {
+      if (options.sweep.length === 0) break;
+      hooks.log(`[${variant}] fan-out sweep: ${options.sweep.join(", ")} copies per rename…`);
+      hooks.signal?.throwIfAborted();
+      const points = await runSweep(options.sweep, {
+        store,
+        build: ITEM_BUILDERS[cell.design],
+        tableNames,
+        document: clients.document,
+        seed: options.seed,
+        clockStart: sweepStart + 86_400_000 * 30,
+        calibration,
+        awaitCopies: () => consumers.awaitCopies(cell),
+        copies: cell.copies,
+      });
+      for (const point of points.filter((p) => p.outcome === "failed"))
+        hooks.log(`[${variant}] sweep: the rename with ${point.copies} copies failed: ${point.message}`);
+      sweeps.set(variant, points);
+    }
+
+    const designs: DesignResult[] = seeded.map(({ store: _store, cell: _cell, ...rest }) => {
+      const entry = results.get(rest.variant) ?? { patterns: [], errors: {} };
       for (const [pattern, error] of Object.entries(entry.errors))
-        hooks.log(`[${rest.design}] ${pattern} had errors: ${error}`);
-      return { ...rest, ...entry };
+        hooks.log(`[${rest.variant}] ${pattern} had errors: ${error}`);
+      return { ...rest, ...entry, sweep: sweeps.get(rest.variant) ?? [] };
     });
 
     return {
@@ -307,7 +368,8 @@ export async function runComparison(
         ops: options.ops,
         concurrency: options.concurrency,
         pageSize: options.pageSize,
-        designs: options.designs,
+        designs: options.designs.map(variantName),
+        sweep: options.sweep,
         target: local
           ? { kind: "dynamodb-local" }
           : isLocalEndpoint(options.endpoint) || options.region === undefined
@@ -325,6 +387,9 @@ export async function runComparison(
       designs,
     };
   } finally {
+    await consumers.stopAll().catch((error: unknown) => {
+      hooks.log(`could not stop a copy consumer: ${(error as Error).message}`);
+    });
     if (tables && !options.keep) {
       const deleted = await tables.deleteCreated().catch((error: unknown) => {
         hooks.log(`could not delete every table this run created: ${(error as Error).message}`);

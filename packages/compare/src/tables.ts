@@ -5,17 +5,19 @@ import {
   type DynamoDBClient,
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
-import { createTableInput, defaultTableNames, type TableDesign, tableDefinitions } from "@tablelab/core";
+import { createTableInput, defaultTableNames, tableDefinitions } from "@tablelab/core";
+import { type DesignVariant, variantSlug } from "./variants.js";
 
 /**
- * The comparison's own tables: `tablelab-compare-<design>-<runid>` (plus `-<entity>` for designs with several),
+ * The comparison's own tables: `tablelab-compare-<design>-<copies>-<runid>` (plus `-<entity>` for designs with
+ * several) — one set per grid cell, since the copy strategy changes what the items hold —
  * created only if absent, tagged `tablelab:compare=<runid>`, recorded here, and at the end deleted — only those.
  * It never writes to, or deletes, a table it did not create in this run.
  */
 export const TAG_KEY = "tablelab:compare";
 
-export function comparisonTableNames(design: TableDesign, runId: string): Record<string, string> {
-  return defaultTableNames(design, `tablelab-compare-${design}-${runId}`);
+export function comparisonTableNames(variant: DesignVariant, runId: string): Record<string, string> {
+  return defaultTableNames(variant.design, `tablelab-compare-${variantSlug(variant)}-${runId}`);
 }
 
 export class TableExistsError extends Error {}
@@ -32,10 +34,10 @@ export class ComparisonTables {
     return this.#created;
   }
 
-  /** Creates every table of a design; refuses (throws) if any name is already taken. */
-  async create(design: TableDesign): Promise<Record<string, string>> {
-    const names = comparisonTableNames(design, this.runId);
-    for (const definition of tableDefinitions(design)) {
+  /** Creates every table of a grid cell; refuses (throws) if any name is already taken. */
+  async create(variant: DesignVariant): Promise<Record<string, string>> {
+    const names = comparisonTableNames(variant, this.runId);
+    for (const definition of tableDefinitions(variant.design)) {
       const name = names[definition.id] as string;
       if (await this.#exists(name)) {
         throw new TableExistsError(`table ${name} already exists and was not created by this run: refusing to use it`);
@@ -43,6 +45,11 @@ export class ComparisonTables {
       await this.client.send(
         new CreateTableCommand({
           ...createTableInput(definition, name),
+          // A `stream` cell's copies are kept by a consumer of the tables' stream (old and new images: it needs
+          // both to tell what changed).
+          ...(variant.copies === "stream" && {
+            StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+          }),
           Tags: [{ Key: TAG_KEY, Value: this.runId }],
         }),
       );

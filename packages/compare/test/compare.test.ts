@@ -2,13 +2,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { createDynamoClients, TABLE_DESIGNS } from "@tablelab/core";
+import { createDynamoClients } from "@tablelab/core";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { main } from "../src/main.js";
 import type { ComparisonResult } from "../src/run.js";
 import { PATTERNS } from "../src/workloads/types.js";
 
 const SMALL = ["--users", "20", "--events", "10", "--registrations", "60", "--ops", "4", "--concurrency", "2"];
+/**
+ * The two cells whose stores serve their copy strategy on every branch (today's behaviour of each design); the
+ * other four are the store branches' to prove. A two-point sweep keeps the run short.
+ */
+const GRID = ["--designs", "single+sync,multi+none", "--sweep", "4,12"];
 const directories: string[] = [];
 afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
@@ -19,7 +24,7 @@ async function compare(seed: string) {
   directories.push(out);
   const log: string[] = [];
   const code = await main(
-    [...SMALL, "--seed", seed, "--endpoint", inject("dynamoEndpoint"), "--yes", "--out", out, "--no-progress"],
+    [...SMALL, ...GRID, "--seed", seed, "--endpoint", inject("dynamoEndpoint"), "--yes", "--out", out, "--no-progress"],
     {
       out: (line) => log.push(line),
       err: (line) => log.push(line),
@@ -35,32 +40,38 @@ async function compare(seed: string) {
 /** Everything that must not depend on the run: requests, capacity, cost, items, storage. Latency and time may. */
 function deterministic(result: ComparisonResult) {
   return result.designs.map((design) => ({
-    design: design.design,
+    variant: design.variant,
     seeding: { ...design.seeding, durationMs: 0 },
     storage: design.storage,
     scanned: design.scannedStorage,
     samples: design.samples,
-    patterns: design.patterns.map(({ latencyMs: _latency, variants, walk, ...figures }) => ({
+    patterns: design.patterns.map(({ latencyMs: _latency, subCases, walk, ...figures }) => ({
       ...figures,
-      variants: Object.fromEntries(
-        Object.entries(variants ?? {}).map(([name, { latencyMs: _l, ...rest }]) => [name, rest]),
+      subCases: Object.fromEntries(
+        Object.entries(subCases ?? {}).map(([name, { latencyMs: _l, ...rest }]) => [name, rest]),
       ),
       walk: walk && { ...walk, latencyMsPerList: null },
     })),
+    sweep: design.sweep.map(({ latencyMs: _latency, ...point }) => point),
   }));
 }
 
 describe("pnpm compare (small run on DynamoDB Local)", () => {
   let first: Awaited<ReturnType<typeof compare>>;
 
-  it("writes compare.json, compare.md and compare.html with AP1–AP16 for every design", {
+  it("writes compare.json, compare.md and compare.html with AP1–AP16 for every cell of the grid it ran", {
     timeout: 120_000,
   }, async () => {
     first = await compare("ci");
     for (const file of ["compare.json", "compare.md", "compare.html"])
       expect(existsSync(join(first.out, file))).toBe(true);
     const { result } = first;
-    expect(result.designs.map((design) => design.design)).toEqual([...TABLE_DESIGNS]);
+    expect(result.designs.map((design) => design.variant)).toEqual(["single+sync", "multi+none"]);
+    expect(result.meta.designs).toEqual(["single+sync", "multi+none"]);
+    // Each cell has its own tables, named after it.
+    const [single, multi] = result.designs;
+    expect(Object.values(single?.tables ?? {}).every((name) => name.includes("-single-sync-"))).toBe(true);
+    expect(Object.values(multi?.tables ?? {}).every((name) => name.includes("-multi-none-"))).toBe(true);
     for (const design of result.designs) {
       expect(design.patterns.map((stats) => stats.pattern)).toEqual(PATTERNS.map((pattern) => pattern.id));
       for (const stats of design.patterns) {
@@ -75,6 +86,30 @@ describe("pnpm compare (small run on DynamoDB Local)", () => {
     }
     expect(result.findings.map((finding) => finding.pattern)).toEqual(PATTERNS.map((pattern) => pattern.id));
 
+    // Copy maintenance: in the request under sync (an event rename rewrites every registration's copy), none
+    // under none but for the event date, a key every strategy keeps current.
+    const ap10 = (design: typeof single) => design?.patterns.find((stats) => stats.pattern === "AP10");
+    expect(ap10(single)?.copyMaintenance?.inRequest.requestsPerOp).toBeGreaterThan(0);
+    const ap4Multi = multi?.patterns.find((stats) => stats.pattern === "AP4");
+    expect(ap4Multi?.copyMaintenance?.inRequest).toEqual({ requestsPerOp: 0, writeUnitsPerOp: 0 });
+    expect(single?.patterns.find((stats) => stats.pattern === "AP1")?.copyMaintenance).toBeUndefined();
+
+    // The sweep: one rename per size and cell. Copies cost sync requests as they grow; without copies a rename
+    // is the same request at any size.
+    for (const design of result.designs) {
+      expect(design.sweep.map((point) => [point.copies, point.outcome])).toEqual([
+        [4, "renamed"],
+        [12, "renamed"],
+      ]);
+    }
+    const [small, large] = single?.sweep ?? [];
+    expect(large?.copyMaintenance.inRequest.requestsPerOp).toBe(12);
+    expect(small?.copyMaintenance.inRequest.requestsPerOp).toBe(4);
+    expect(large?.requests).toBeGreaterThan(small?.requests ?? Number.POSITIVE_INFINITY);
+    const [multiSmall, multiLarge] = multi?.sweep ?? [];
+    expect(multiLarge?.requests).toBe(multiSmall?.requests);
+    expect(multiLarge?.copyMaintenance.inRequest.requestsPerOp).toBe(0);
+
     const markdown = readFileSync(join(first.out, "compare.md"), "utf8");
     const html = readFileSync(join(first.out, "compare.html"), "utf8");
     for (const { id } of PATTERNS) {
@@ -82,6 +117,10 @@ describe("pnpm compare (small run on DynamoDB Local)", () => {
       expect(html).toContain(`<strong>${id}</strong>`);
     }
     expect(markdown).toContain("Where one table per entity is better");
+    expect(markdown).toContain("## The grid: what one table buys");
+    expect(markdown).toContain("## Fan-out sweep: copies per rename");
+    expect(markdown).toMatch(/\| single\+sync \| 12 \| renamed \|/);
+    expect(html).toContain('id="sweep"');
     expect(markdown.indexOf("## Verdict")).toBeLessThan(markdown.indexOf("## Per access pattern"));
     expect(markdown).toContain("**read-heavy event site**");
     // Self-contained: inline SVG charts and one inline script, nothing loaded from elsewhere.

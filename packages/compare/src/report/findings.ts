@@ -1,4 +1,3 @@
-import type { TableDesign } from "@tablelab/core";
 import type { PatternStats } from "../metrics.js";
 import type { ComparisonResult } from "../run.js";
 import { PATTERNS, type PatternId } from "../workloads/types.js";
@@ -11,8 +10,8 @@ import { WHY } from "./explanations.js";
 export interface Finding {
   pattern: PatternId;
   title: string;
-  /** The design with the lowest billed cost per operation (then fewest requests); "tie" if all are equal. */
-  winner: TableDesign | "tie";
+  /** The grid cell with the lowest billed cost per operation (then fewest requests); "tie" if all are equal. */
+  winner: string;
   /** e.g. "2 vs 1 requests per operation; 1.5 vs 0.5 billed RCU: 3.0× cheaper". */
   margin: string;
   why: string;
@@ -45,7 +44,7 @@ export function findingFor(pattern: PatternId, rows: PatternStats[]): Finding {
       title,
       winner: "tie",
       margin: only
-        ? `only ${only.design} was measured: ${num(only.requestsPerOp)} requests, ${num(only.billedReadUnitsPerOp)} RCU + ${num(only.billedWriteUnitsPerOp)} WCU billed per operation`
+        ? `only ${only.variant} was measured: ${num(only.requestsPerOp)} requests, ${num(only.billedReadUnitsPerOp)} RCU + ${num(only.billedWriteUnitsPerOp)} WCU billed per operation`
         : "not measured",
       why,
     };
@@ -53,7 +52,7 @@ export function findingFor(pattern: PatternId, rows: PatternStats[]): Finding {
   const sorted = [...rows].sort(compare);
   const best = sorted[0] as PatternStats;
   const worst = sorted[sorted.length - 1] as PatternStats;
-  const names = rows.map((row) => row.design).join(" vs ");
+  const names = rows.map((row) => row.variant).join(" vs ");
   const series = (pick: (row: PatternStats) => number) => rows.map((row) => num(pick(row))).join(" vs ");
   const parts = [
     `${series((row) => row.requestsPerOp)} requests`,
@@ -65,15 +64,15 @@ export function findingFor(pattern: PatternId, rows: PatternStats[]): Finding {
   }
   const cheaper =
     best.costPerMillionOps + EPSILON < worst.costPerMillionOps
-      ? `${best.design} is ${ratio(worst.costPerMillionOps, best.costPerMillionOps)} cheaper ($${best.costPerMillionOps.toFixed(3)} vs $${worst.costPerMillionOps.toFixed(3)} per million operations)`
-      : `same cost; ${best.design} needs fewer requests`;
+      ? `${best.variant} is ${ratio(worst.costPerMillionOps, best.costPerMillionOps)} cheaper ($${best.costPerMillionOps.toFixed(3)} vs $${worst.costPerMillionOps.toFixed(3)} per million operations)`
+      : `same cost; ${best.variant} needs fewer requests`;
   const requests =
     best.requestsPerOp + EPSILON < worst.requestsPerOp
       ? ` and makes ${ratio(worst.requestsPerOp, best.requestsPerOp)} fewer requests`
       : best.requestsPerOp > worst.requestsPerOp + EPSILON
         ? ` though it makes ${ratio(best.requestsPerOp, worst.requestsPerOp)} more requests`
         : "";
-  return { pattern, title, winner: best.design, margin: `${parts.join(", ")}: ${cheaper}${requests}`, why };
+  return { pattern, title, winner: best.variant, margin: `${parts.join(", ")}: ${cheaper}${requests}`, why };
 }
 
 export function findings(result: ComparisonResult): Finding[] {

@@ -56,7 +56,7 @@ export function hotPartitions(context: ReportContext, mix: MixResult): HotPartit
       const all = total.r / PARTITION_LIMITS.readUnitsPerSecond + total.w / PARTITION_LIMITS.writeUnitsPerSecond;
       const mine = units.r / PARTITION_LIMITS.readUnitsPerSecond + units.w / PARTITION_LIMITS.writeUnitsPerSecond;
       out.push({
-        design: design.design,
+        design: design.variant,
         table,
         ...(index && { index }),
         key,

@@ -7,6 +7,7 @@ import { barChart, type Chart } from "./charts.js";
 import type { ReportContext } from "./context.js";
 import { PER_ENTITY_ADVANTAGES, SINGLE_TABLE_ADVANTAGES } from "./explanations.js";
 import { bytes, commands, num, usd } from "./format.js";
+import { gridHtml } from "./grid-section.js";
 import { hotSection } from "./hot.js";
 import { colorOf, escapeHtml, htmlTable, inline } from "./html-kit.js";
 import { layoutSection } from "./layout-view.js";
@@ -26,7 +27,7 @@ function charts(result: ComparisonResult): string {
       label: patternLabel(pattern.id),
       values: designs.flatMap((design) => {
         const stats = design.patterns.find((p) => p.pattern === pattern.id);
-        return stats ? [{ design: design.design, value: pick(stats) }] : [];
+        return stats ? [{ design: design.variant, value: pick(stats) }] : [];
       }),
     }));
   const latency =
@@ -98,7 +99,7 @@ function detailTable(result: ComparisonResult, context: ReportContext): string {
       const winner = context.found.find((f) => f.pattern === id)?.winner;
       return [
         index === 0 ? `<strong>${id}</strong> ${escapeHtml(patternLabel(id).slice(id.length + 1))}` : "",
-        `<span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(design.design)}${winner === design.design ? " ✓" : ""}`,
+        `<span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(design.variant)}${winner === design.variant ? " ✓" : ""}`,
         s ? escapeHtml(commands(s.commandsPerOp)) : "–",
         s ? num(s.requestsPerOp) : "–",
         s ? num(s.roundTripsPerOp) : "–",
@@ -142,7 +143,7 @@ function storage(result: ComparisonResult): string {
       const s = design.storage;
       const scanned = design.scannedStorage;
       return [
-        escapeHtml(designName(design.design)),
+        escapeHtml(designName(design.variant)),
         String(s.tables.length),
         num(s.items),
         bytes(s.itemBytes),
@@ -182,6 +183,7 @@ fieldset input{width:9rem;font-size:13px}label.ap span{flex:1}#mix-results tr.ch
 .e-user td.pk,.swatch.e-user{border-left:6px solid #2563eb}.e-event td.pk,.swatch.e-event{border-left:6px solid #f59e0b}.e-registration td.pk,.swatch.e-registration{border-left:6px solid #10b981}
 .swatch{padding:0 .6rem;margin-right:1rem}
 .layout tr.hit td{background:#fef08a!important;opacity:1}.reads{font-size:13px}
+.grid-pair td:first-child{font-weight:600}.sweep td{white-space:nowrap}
 .note{background:#fffbe6;border:1px solid #f0e0a0;padding:.5rem .8rem}li{margin:.25rem 0}code{font-size:90%}
 `;
 
@@ -189,7 +191,7 @@ export function renderHtml(context: ReportContext): string {
   const { result, found } = context;
   const { meta, prices } = result;
   const local = meta.target.kind === "dynamodb-local";
-  const title = `tablelab: ${result.designs.map((d) => designName(d.design)).join(" vs ")}`;
+  const title = `tablelab: ${result.designs.map((d) => designName(d.variant)).join(" vs ")}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>
@@ -197,14 +199,15 @@ export function renderHtml(context: ReportContext): string {
 <p>Measured ${escapeHtml(meta.startedAt)} on ${local ? "DynamoDB Local (started by the run)" : escapeHtml(`${meta.target.endpoint ?? "AWS"} ${meta.target.region ?? ""}`)}: seed <code>${escapeHtml(meta.seed)}</code>,
 ${num(meta.dataset.users)} users, ${num(meta.dataset.events)} events (${meta.dataset.fullEvents} full), ${num(meta.dataset.registrations)} registrations;
 ${meta.ops} operations per pattern and design at concurrency ${meta.concurrency}; ${(meta.durationMs / 1000).toFixed(1)} s.</p>
-<nav><a href="#verdict">Verdict</a><a href="#mix">Your workload</a><a href="#charts">Per pattern</a><a href="#latency">Latency model</a><a href="#scale">Scale</a><a href="#hot">Hot partitions</a><a href="#layout">Layout</a><a href="#details">Details</a></nav>
+<nav><a href="#verdict">Verdict</a><a href="#grid">Grid</a><a href="#sweep">Fan-out sweep</a><a href="#mix">Your workload</a><a href="#charts">Per pattern</a><a href="#latency">Latency model</a><a href="#scale">Scale</a><a href="#hot">Hot partitions</a><a href="#layout">Layout</a><a href="#details">Details</a></nav>
 ${verdictSection(context)}
+${gridHtml(context)}
 ${mixSection(context)}
 <section id="charts"><h2>Per access pattern: cost and requests first</h2>
 <p class="legend">${result.designs
     .map(
       (design, index) =>
-        `<span><span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(designName(design.design))} <code>${escapeHtml(design.design)}</code></span>`,
+        `<span><span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(designName(design.variant))} <code>${escapeHtml(design.variant)}</code></span>`,
     )
     .join(" ")}</p>
 ${charts(result)}</section>

@@ -124,8 +124,8 @@ export function layoutSection(designs: DesignResult[]): string {
           return definition ? tableBlock(design, definition, sample) : "";
         })
         .join("");
-      return `<section class="design-panel" data-design="${escapeHtml(design.design)}"><h3><span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(
-        designName(design.design),
+      return `<section class="design-panel" data-design="${escapeHtml(design.variant)}"><h3><span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(
+        designName(design.variant),
       )}</h3><p class="reads" aria-live="polite"></p>${blocks}</section>`;
     })
     .join("");

@@ -6,6 +6,7 @@ import { PER_ENTITY_ADVANTAGES, SINGLE_TABLE_ADVANTAGES } from "./explanations.j
 import type { Finding } from "./findings.js";
 import { tally } from "./findings.js";
 import { bytes, commands, num, usd } from "./format.js";
+import { gridMarkdown } from "./grid-section.js";
 import { money } from "./html-kit.js";
 import { designName } from "./names.js";
 import { quotableSentences } from "./verdict.js";
@@ -46,7 +47,7 @@ export function summaryTable(result: ComparisonResult, found: Finding[]): string
       found.find((f) => f.pattern === id)?.winner ?? "–",
     ];
   });
-  const order = designs.map((d) => d.design).join(" / ");
+  const order = designs.map((d) => d.variant).join(" / ");
   return table(
     [
       "AP",
@@ -70,7 +71,7 @@ function detailTable(result: ComparisonResult): string {
       return [
         [
           id,
-          design.design,
+          design.variant,
           String(s.ops),
           commands(s.commandsPerOp),
           num(s.readUnitsPerOp),
@@ -102,13 +103,13 @@ function detailTable(result: ComparisonResult): string {
   );
 }
 
-function variantsTable(result: ComparisonResult): string | undefined {
+function subCasesTable(result: ComparisonResult): string | undefined {
   const rows = result.designs.flatMap((design) =>
     design.patterns.flatMap((s) =>
-      Object.entries(s.variants ?? {}).map(([variant, v]) => [
+      Object.entries(s.subCases ?? {}).map(([subCase, v]) => [
         s.pattern,
-        variant,
-        design.design,
+        subCase,
+        design.variant,
         String(v.ops),
         commands(v.commandsPerOp),
         num(v.billedReadUnitsPerOp),
@@ -125,7 +126,7 @@ function variantsTable(result: ComparisonResult): string | undefined {
       (a[1] as string).localeCompare(b[1] as string),
   );
   return table(
-    ["AP", "variant", "design", "ops", "requests per op", "billed RCU", "billed WCU", "$ per million", "p50 ms"],
+    ["AP", "case", "design", "ops", "requests per op", "billed RCU", "billed WCU", "$ per million", "p50 ms"],
     rows,
   );
 }
@@ -137,7 +138,7 @@ function walksTable(result: ComparisonResult): string | undefined {
         ? [
             [
               s.pattern,
-              design.design,
+              design.variant,
               String(s.walk.lists),
               num(s.walk.itemsPerList),
               num(s.walk.pagesPerList),
@@ -163,7 +164,7 @@ export function storageTable(result: ComparisonResult): string {
     const scanned = design.scannedStorage;
     const gb = s.billableBytes / 1024 ** 3;
     return [
-      design.design,
+      design.variant,
       String(s.tables.length),
       num(s.items),
       bytes(s.itemBytes),
@@ -196,7 +197,7 @@ function seedingTable(result: ComparisonResult): string {
   return table(
     ["design", "items", "BatchWriteItem requests", "reported WCU", "billed WCU", "seconds"],
     result.designs.map((design) => [
-      design.design,
+      design.variant,
       num(design.seeding.items),
       num(design.seeding.requests),
       num(design.seeding.writeUnits),
@@ -241,7 +242,7 @@ export function renderMarkdown(result: ComparisonResult, found: Finding[], conte
     ? "DynamoDB Local (started by the run, in memory)"
     : `${meta.target.endpoint ?? "AWS"}${meta.target.region ? ` (${meta.target.region})` : ""}`;
   const out: string[] = [];
-  out.push(`# tablelab: ${result.designs.map((d) => designName(d.design)).join(" vs ")} — measured`, "");
+  out.push(`# tablelab: ${result.designs.map((d) => designName(d.variant)).join(" vs ")} — measured`, "");
   out.push(
     `Run ${meta.startedAt} on ${target}; seed \`${meta.seed}\`; data set ${num(meta.dataset.users)} users, ` +
       `${num(meta.dataset.events)} events (${meta.dataset.fullEvents} full) from ${meta.dataset.firstDay} to ${meta.dataset.lastDay}, ` +
@@ -253,7 +254,7 @@ export function renderMarkdown(result: ComparisonResult, found: Finding[], conte
       `as of ${prices.asOf} (${prices.source}). ${prices.note ?? ""}`,
     "",
   );
-  if (context) out.push(...verdict(context));
+  if (context) out.push(...verdict(context), ...gridMarkdown(context));
   for (const line of caveats(local, meta.calibration)) out.push(`- ${line}`);
   out.push("", "## Per access pattern", "");
   if (result.designs.length > 1) {
@@ -265,14 +266,14 @@ export function renderMarkdown(result: ComparisonResult, found: Finding[], conte
     );
   }
   out.push(summaryTable(result, found), "", "### Detail", "", detailTable(result), "");
-  const variants = variantsTable(result);
-  if (variants)
+  const subCases = subCasesTable(result);
+  if (subCases)
     out.push(
-      "### Variants",
+      "### Sub-cases",
       "",
       "AP4 mixes three renames per email change; AP10 cycles rename, capacity and date changes.",
       "",
-      variants,
+      subCases,
       "",
     );
   const walks = walksTable(result);
@@ -302,7 +303,7 @@ export function renderMarkdown(result: ComparisonResult, found: Finding[], conte
   out.push("", "## Where single-table design is better", "");
   for (const line of SINGLE_TABLE_ADVANTAGES) out.push(`- ${line}`);
   const errors = result.designs.flatMap((design) =>
-    Object.entries(design.errors).map(([pattern, error]) => `- ${design.design} ${pattern}: ${error}`),
+    Object.entries(design.errors).map(([pattern, error]) => `- ${design.variant} ${pattern}: ${error}`),
   );
   if (errors.length > 0) out.push("", "## Errors", "", ...errors);
   out.push("", "Method, billing rules and how to reproduce: `docs/comparison.md`.", "");

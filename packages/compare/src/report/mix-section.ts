@@ -15,7 +15,7 @@ export function pageData(context: ReportContext): PageData {
   return {
     model: context.model,
     mixes: context.mixes.map((result) => result.mix),
-    highlights: Object.fromEntries(context.result.designs.map((design) => [design.design, design.highlights ?? {}])),
+    highlights: Object.fromEntries(context.result.designs.map((design) => [design.variant, design.highlights ?? {}])),
   };
 }
 

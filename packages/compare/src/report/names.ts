@@ -6,13 +6,20 @@ const DESIGN_NAMES: Record<string, string> = {
   multi: "one table per entity",
 };
 
-/** Known ids get their name; others (e.g. `single/sync` of a design grid) are spelled out from their parts. */
+const COPY_NAMES: Record<string, string> = {
+  none: "no copies (joins at read time)",
+  sync: "copies written in the request",
+  stream: "copies kept by a stream consumer",
+};
+
+/** Known ids get their name; grid cells (`single+sync`) are spelled out from their parts. */
 export function designName(design: string): string {
   const known = DESIGN_NAMES[design];
   if (known) return known;
-  const [layout, ...rest] = design.split("/");
+  const [layout, copies, ...rest] = design.split("+");
   const base = layout ? DESIGN_NAMES[layout] : undefined;
-  return base ? `${base}, ${rest.join("/")} copies` : design;
+  const strategy = copies ? COPY_NAMES[copies] : undefined;
+  return base && strategy && rest.length === 0 ? `${base}, ${strategy}` : design;
 }
 
 export function patternTitle(id: string): string {

@@ -48,14 +48,14 @@ export function scaleSection(context: ReportContext): string {
   });
   const amplification = context.result.designs.map((design) => {
     const s = design.storage;
-    return `${escapeHtml(designName(design.design))}: ${(s.indexEntries / Math.max(1, s.items)).toFixed(2)} index entries per item (each written with the item, billed as write units, stored again)`;
+    return `${escapeHtml(designName(design.variant))}: ${(s.indexEntries / Math.max(1, s.items)).toFixed(2)} index entries per item (each written with the item, billed as write units, stored again)`;
   });
   const fanOuts = context.result.designs.flatMap((design) =>
     design.patterns.flatMap((stats) => {
       const fan = FAN_OUT[stats.pattern];
       if (!fan || !stats.perItem || stats.perItem.slope.billedWriteUnits <= 0.01) return [];
       return [
-        `${escapeHtml(designName(design.design))}, ${escapeHtml(patternLabel(stats.pattern))}: +${stats.perItem.slope.billedWriteUnits.toFixed(2)} WCU and +${stats.perItem.slope.requests.toFixed(2)} requests per item touched (${escapeHtml(fan.label)})`,
+        `${escapeHtml(designName(design.variant))}, ${escapeHtml(patternLabel(stats.pattern))}: +${stats.perItem.slope.billedWriteUnits.toFixed(2)} WCU and +${stats.perItem.slope.requests.toFixed(2)} requests per item touched (${escapeHtml(fan.label)})`,
       ];
     }),
   );

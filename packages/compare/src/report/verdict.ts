@@ -24,7 +24,7 @@ function compact(value: number): string {
 }
 
 function stat(context: ReportContext, design: string, pattern: PatternId): PatternStats | undefined {
-  return context.result.designs.find((d) => d.design === design)?.patterns.find((p) => p.pattern === pattern);
+  return context.result.designs.find((d) => d.variant === design)?.patterns.find((p) => p.pattern === pattern);
 }
 
 function ratioText(high: number, low: number): string {
@@ -49,7 +49,7 @@ export function quotableSentences(context: ReportContext): string[] {
         `estimated AWS latency ${ms(cheapest.latencyMs)} vs ${ms(dearest.latencyMs)} per operation on average.`,
     );
   }
-  const designs = context.result.designs.map((d) => d.design);
+  const designs = context.result.designs.map((d) => d.variant);
   // Joined reads: the pattern whose round trips differ most between designs.
   const joined = GROUPS.find((g) => g.id === "joined")?.patterns ?? [];
   let best: { pattern: PatternId; low: PatternStats; high: PatternStats } | undefined;
@@ -67,8 +67,8 @@ export function quotableSentences(context: ReportContext): string[] {
   if (best) {
     const est = (s: PatternStats) => model.apiOverheadMs + s.roundTripsPerOp * model.dynamoRoundTripMs;
     sentences.push(
-      `Joined reads: ${designName(best.low.design)} answers ${patternLabel(best.pattern)} with ${num(best.low.requestsPerOp, 2)} request(s) ` +
-        `in ${num(best.low.roundTripsPerOp, 2)} round trip(s), ${designName(best.high.design)} with ${num(best.high.requestsPerOp, 2)} in ` +
+      `Joined reads: ${designName(best.low.variant)} answers ${patternLabel(best.pattern)} with ${num(best.low.requestsPerOp, 2)} request(s) ` +
+        `in ${num(best.low.roundTripsPerOp, 2)} round trip(s), ${designName(best.high.variant)} with ${num(best.high.requestsPerOp, 2)} in ` +
         `${num(best.high.roundTripsPerOp, 2)}: ${ms(est(best.low))} vs ${ms(est(best.high))} estimated on AWS ` +
         `(${num(best.low.latencyMs.p50, 2)} vs ${num(best.high.latencyMs.p50, 2)} ms p50 measured locally).`,
     );
@@ -90,7 +90,7 @@ export function quotableSentences(context: ReportContext): string[] {
   if (widest && ratio(widest) > 1.05) {
     sentences.push(
       `Renames and moves: ${patternLabel(widest.pattern)} costs ${num(widest.low.billedWriteUnitsPerOp, 2)} billed WCU per operation ` +
-        `on ${designName(widest.low.design)} and ${num(widest.high.billedWriteUnitsPerOp, 2)} on ${designName(widest.high.design)} ` +
+        `on ${designName(widest.low.variant)} and ${num(widest.high.billedWriteUnitsPerOp, 2)} on ${designName(widest.high.variant)} ` +
         `(${num(widest.high.itemsPerOp, 1)} items touched on average in this run; the gap grows with registrations per event).`,
     );
   }

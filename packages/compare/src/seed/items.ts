@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
+  type CopyStrategy,
   createEntities,
   emailsTable,
   eventsTable,
@@ -14,6 +15,13 @@ import type { Dataset } from "../dataset.js";
  * Item builders: the items each design's Store would write for the data set, built without writing them, so the
  * seeder can load them with BatchWriteItem instead of one Store call (and one transaction) per entity. The test
  * `seed-items.test.ts` checks item for item that what a builder produces equals what the Store writes.
+ *
+ * The shapes depend on the copy strategy (data-model.md, "Copies: a second axis"): every user carries its
+ * `revision` (1 when created); under `sync` and `stream` a registration holds copies of the attendee's name
+ * (`userName` + the `userRevision` it was taken from) and of the event (`eventName`, `eventVenue` when the event
+ * has one, the date); under `none` it holds no name copies. The event date an index sorts on stays on the
+ * registration in every strategy (single: `eventDate` in gsi1sk; multi: `dateEventId`) with the `eventVersion`
+ * it was taken from: it is a key, not a display copy.
  */
 export type Item = Record<string, unknown>;
 
@@ -29,7 +37,14 @@ export type ItemBuilder = (
   dataset: Dataset,
   tableNames: Record<string, string>,
   document: DynamoDBDocumentClient,
+  copies: CopyStrategy,
 ) => SeedItem[];
+
+/** A user's revision when the store creates it; seeded users have never been updated. */
+export const FIRST_REVISION = 1;
+
+/** Whether registrations hold copies of names under this strategy. */
+export const keepsNameCopies = (copies: CopyStrategy) => copies !== "none";
 
 function physical(tableNames: Record<string, string>, id: string): string {
   const name = tableNames[id];
@@ -37,8 +52,13 @@ function physical(tableNames: Record<string, string>, id: string): string {
   return name;
 }
 
-/** Single-table: ElectroDB's own `create(...).params().Item`, so keys, hidden attributes and `__edb_*` match. */
-export const singleTableItems: ItemBuilder = (dataset, tableNames, document) => {
+/**
+ * Single-table: ElectroDB's own `create(...).params().Item`, so keys, hidden attributes and `__edb_*` match.
+ * ElectroDB drops attributes its model does not declare, so the builder states the agreed shapes and the model in
+ * force decides what is stored: `organizerId` is required on registrations by today's model and dropped by the
+ * lean item (issue 12 §2); `revision`/`userRevision` are stored once the model declares them.
+ */
+export const singleTableItems: ItemBuilder = (dataset, tableNames, document, copies) => {
   const table = physical(tableNames, singleTable.id);
   const model = createEntities(document, table);
   const item = (params: { Item?: Item }): SeedItem => {
@@ -49,7 +69,7 @@ export const singleTableItems: ItemBuilder = (dataset, tableNames, document) => 
   const events = new Map(dataset.events.map((event) => [event.eventId, event]));
   const out: SeedItem[] = [];
   for (const user of dataset.users) {
-    out.push(item(model.user.create(user).params()));
+    out.push(item(model.user.create({ ...user, revision: FIRST_REVISION } as typeof user).params()));
     out.push(item(model.emailMarker.create({ ...user }).params()));
   }
   for (const event of dataset.events) out.push(item(model.event.create(event).params()));
@@ -57,36 +77,35 @@ export const singleTableItems: ItemBuilder = (dataset, tableNames, document) => 
     const user = users.get(registration.userId);
     const event = events.get(registration.eventId);
     if (!user || !event) throw new Error("registration refers to a missing user or event");
-    out.push(
-      item(
-        model.registration
-          .create({
-            ...registration,
-            userName: user.name,
-            userRevision: 1,
-            eventName: event.name,
-            eventDate: event.date,
-            ...(event.venue !== undefined && { eventVenue: event.venue }),
-            // The event version the copies were taken from (a refresh only overwrites older copies).
-            eventVersion: event.version,
-          })
-          .params(),
-      ),
-    );
+    const attributes = {
+      ...registration,
+      organizerId: event.organizerId,
+      // In every strategy: gsi1sk sorts AP16 on it (a key), with the event version it was taken from.
+      eventDate: event.date,
+      eventVersion: event.version,
+      ...(keepsNameCopies(copies) && {
+        userName: user.name,
+        userRevision: FIRST_REVISION,
+        eventName: event.name,
+        ...(event.venue !== undefined && { eventVenue: event.venue }),
+      }),
+    };
+    out.push(item(model.registration.create(attributes as Parameters<typeof model.registration.create>[0]).params()));
   }
   return out;
 };
 
-/** One table per entity: the plain items MultiTableStore puts (it keeps only the event date on registrations). */
-export const multiTableItems: ItemBuilder = (dataset, tableNames) => {
+/** One table per entity: the plain items MultiTableStore puts. */
+export const multiTableItems: ItemBuilder = (dataset, tableNames, _document, copies) => {
   const users = physical(tableNames, usersTable.id);
   const emails = physical(tableNames, emailsTable.id);
   const events = physical(tableNames, eventsTable.id);
   const registrations = physical(tableNames, registrationsTable.id);
-  const dates = new Map(dataset.events.map((event) => [event.eventId, event.date]));
+  const usersById = new Map(dataset.users.map((user) => [user.userId, user]));
+  const eventsById = new Map(dataset.events.map((event) => [event.eventId, event]));
   const out: SeedItem[] = [];
   for (const user of dataset.users) {
-    out.push({ table: users, tableId: usersTable.id, item: { ...user } });
+    out.push({ table: users, tableId: usersTable.id, item: { ...user, revision: FIRST_REVISION } });
     out.push({ table: emails, tableId: emailsTable.id, item: { email: user.email, userId: user.userId } });
   }
   for (const event of dataset.events) {
@@ -97,12 +116,25 @@ export const multiTableItems: ItemBuilder = (dataset, tableNames) => {
     });
   }
   for (const registration of dataset.registrations) {
-    const date = dates.get(registration.eventId);
-    if (!date) throw new Error("registration refers to a missing event");
+    const event = eventsById.get(registration.eventId);
+    const user = usersById.get(registration.userId);
+    if (!event || !user) throw new Error("registration refers to a missing user or event");
     out.push({
       table: registrations,
       tableId: registrationsTable.id,
-      item: { ...registration, dateEventId: `${date}#${registration.eventId}` },
+      item: {
+        ...registration,
+        // In every strategy: UserIndex sorts AP16 on it (a key), with the event version it was taken from.
+        dateEventId: `${event.date}#${registration.eventId}`,
+        eventVersion: event.version,
+        ...(keepsNameCopies(copies) && {
+          userName: user.name,
+          userRevision: FIRST_REVISION,
+          eventName: event.name,
+          eventDate: event.date,
+          ...(event.venue !== undefined && { eventVenue: event.venue }),
+        }),
+      },
     });
   }
   return out;

@@ -76,7 +76,7 @@ const definitions: Record<PatternId, Definition> = {
         const email = index % 4 === 3;
         const registrations = perUser.get(user.userId) ?? 0;
         return {
-          variant: email ? "email change" : "rename",
+          subCase: email ? "email change" : "rename",
           run: async (store) => {
             await store.updateUser(
               user.userId,
@@ -166,15 +166,15 @@ const definitions: Record<PatternId, Definition> = {
   // (both designs copy the date onto registrations), one in three raises the capacity (no copies).
   AP10: ({ dataset, random, ops }) => ({
     ops: distinct(random, dataset.events, ops).map((event, index): PlannedOp => {
-      const variant = (["rename", "capacity", "date"] as const)[index % 3] ?? "rename";
+      const subCase = (["rename", "capacity", "date"] as const)[index % 3] ?? "rename";
       return {
-        variant,
+        subCase,
         prepare: async (store) => (await store.getEvent(event.eventId)).version,
         run: async (store, version) => {
           const changes =
-            variant === "rename"
+            subCase === "rename"
               ? { name: `Renamed event ${pad(index)}` }
-              : variant === "capacity"
+              : subCase === "capacity"
                 ? { capacity: event.capacity + 10 }
                 : { date: addDays(event.date, 7) };
           await store.updateEvent(event.eventId, event.organizerId, changes, version as number);

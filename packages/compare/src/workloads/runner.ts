@@ -1,6 +1,16 @@
-import { type DbCall, measure, type Store, type TableDesign } from "@tablelab/core";
-import type { BillingCalibration, Prices } from "../billing.js";
-import { type OpRecord, type PatternStats, patternStats, recordOf } from "../metrics.js";
+import { type DbCall, measure, type Store } from "@tablelab/core";
+import { type BillingCalibration, billCalls, type Prices } from "../billing.js";
+import type { CopyWindow } from "../copies.js";
+import { type CopyWriteTally, countCopyWrites } from "../copy-writes.js";
+import {
+  type CopyMaintenanceStats,
+  lagOf,
+  type OpRecord,
+  type PatternStats,
+  patternStats,
+  recordOf,
+  round,
+} from "../metrics.js";
 import { opClock, withOpClock } from "../op-clock.js";
 import { runPool } from "../pool.js";
 import { collectTraffic, summarizeTraffic, type TrafficMap } from "../traffic.js";
@@ -15,7 +25,8 @@ export interface PlannedWorkload {
 }
 
 export interface RunOptions {
-  design: TableDesign;
+  /** The grid cell's name (`single+sync`, …). */
+  variant: string;
   store: Store;
   seed: number | string;
   concurrency: number;
@@ -23,6 +34,11 @@ export interface RunOptions {
   calibration: BillingCalibration;
   signal?: AbortSignal;
   onOperation?: () => void;
+  /**
+   * After a write pattern's measured operations: resolves when the cell's copies are current, with what the stream
+   * consumer did meanwhile (CopyConsumers.awaitCopies; at once and empty for `none` and `sync`).
+   */
+  awaitCopies?: () => Promise<CopyWindow>;
 }
 
 /** Spacing of the per-operation clocks: each operation's timestamps are its own, whatever ran before it. */
@@ -64,13 +80,16 @@ export async function runWorkload(planned: PlannedWorkload, options: RunOptions)
   });
 
   const traffic: TrafficMap = new Map();
+  const copyWrites: CopyWriteTally = { requests: 0, writeUnits: 0 };
   const records: OpRecord[] = await runPool(ops, options.concurrency, async (op, index) => {
     options.signal?.throwIfAborted();
     const run = await withOpClock(clockFor(index, "run"), () =>
-      collectTraffic(traffic, () => measured(() => op.run(options.store, prepared[index]))),
+      collectTraffic(traffic, () =>
+        countCopyWrites(copyWrites, () => measured(() => op.run(options.store, prepared[index]))),
+      ),
     );
     options.onOperation?.();
-    const base = { design: options.design, pattern: workload.id, variant: op.variant };
+    const base = { variant: options.variant, pattern: workload.id, subCase: op.subCase };
     return run.outcome.ok
       ? recordOf(base, run.calls, run.latencyMs, run.outcome.value.items ?? 0, options.calibration)
       : recordOf(base, run.calls, run.latencyMs, 0, options.calibration, describe(run.outcome.error));
@@ -82,8 +101,11 @@ export async function runWorkload(planned: PlannedWorkload, options: RunOptions)
     return { ...run.outcome.value, calls: run.calls, latencyMs: run.latencyMs };
   });
 
+  // The consumer's share of a write pattern: what it did until the copies were current again.
+  const window = workload.kind === "write" && options.awaitCopies ? await options.awaitCopies() : undefined;
+
   const stats: PatternStats = patternStats(
-    options.design,
+    options.variant,
     workload.id,
     records,
     options.prices,
@@ -91,6 +113,31 @@ export async function runWorkload(planned: PlannedWorkload, options: RunOptions)
     options.calibration,
   );
   if (traffic.size > 0) stats.traffic = summarizeTraffic(traffic);
+  if (workload.kind === "write")
+    stats.copyMaintenance = copyMaintenance(copyWrites, window, ops.length, options.calibration);
   const firstError = records.find((record) => record.error !== undefined)?.error;
   return { stats, records, firstError };
+}
+
+export function copyMaintenance(
+  inRequest: CopyWriteTally,
+  window: CopyWindow | undefined,
+  ops: number,
+  calibration: BillingCalibration,
+): CopyMaintenanceStats {
+  const n = Math.max(1, ops);
+  const stats: CopyMaintenanceStats = {
+    inRequest: { requestsPerOp: round(inRequest.requests / n), writeUnitsPerOp: round(inRequest.writeUnits / n) },
+  };
+  if (window && window.calls.length > 0) {
+    const billed = billCalls(window.calls, calibration);
+    stats.consumer = {
+      requestsPerOp: round(window.calls.length / n),
+      billedReadUnitsPerOp: round(billed.readUnits / n),
+      billedWriteUnitsPerOp: round(billed.writeUnits / n),
+    };
+  }
+  const lag = lagOf(window?.lagMs ?? []);
+  if (lag) stats.lagMs = lag;
+  return stats;
 }

@@ -39,7 +39,7 @@ export interface WalkResult {
 /** One planned operation: targets are chosen when planning, once, and shared by every design. */
 export interface PlannedOp {
   /** A sub-case of the pattern (e.g. AP4 "rename" vs "email"), reported separately as well. */
-  variant?: string;
+  subCase?: string;
   /** Unmeasured set-up the operation needs (AP10 reads the ETag; AP11 creates the event it deletes). */
   prepare?: (store: Store) => Promise<unknown>;
   run: (store: Store, prepared: unknown) => Promise<OpResult>;

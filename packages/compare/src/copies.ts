@@ -1,0 +1,97 @@
+import { type DbCall, Meter, runMetered } from "@tablelab/core";
+import { type DesignVariant, variantName } from "./variants.js";
+
+/**
+ * The stream consumers of the `stream` cells, and the one hook the measurement calls after each write pattern:
+ * `awaitCopies(variant)` waits until the consumer has caught up with every write so far and hands back what it
+ * did meanwhile — its DynamoDB calls (counted on its own meter, apart from the measured requests) and the lag
+ * of each copy it updated (commit of the original → last copy written).
+ *
+ * Each consumer runs inside `runMetered(meter, …)`, started outside every measured operation: AsyncLocalStorage
+ * carries that scope into its polling loop, so every call it makes lands on its meter and on no operation's.
+ */
+export interface CopyWindow {
+  /** The consumer's DynamoDB calls since the previous window (key Queries and copy UpdateItems). */
+  calls: readonly DbCall[];
+  /** Lag per change applied since the previous window (ms). */
+  lagMs: number[];
+}
+
+/** What `startLocalCopyConsumer` (packages/core, the stream branch) returns: the part the comparison uses. */
+export interface LocalCopyConsumer {
+  stop(): Promise<void>;
+  waitUntilCaughtUp(timeoutMs: number): Promise<void>;
+  lagSamples(): number[];
+}
+
+/** What starting a consumer needs: the cell, its tables, and the endpoint the run writes to. */
+export interface ConsumerTarget {
+  variant: DesignVariant;
+  tableNames: Record<string, string>;
+  endpoint?: string | undefined;
+  region?: string | undefined;
+}
+
+/**
+ * Starts the stream consumer of one `stream` cell. INTEGRATOR: wire it to the stream branch here —
+ *
+ *   const clients = createDynamoClients({ endpoint: target.endpoint, region: target.region, metrics: true });
+ *   const keeper = createStore({ design: target.variant.design, copies: "stream", document: clients.document,
+ *     tableNames: target.tableNames, cursorSecret: "compare-consumer" }).copyKeeper;
+ *   const consumer = startLocalCopyConsumer({ client: clients.client, tableNames: target.tableNames, keeper });
+ *   return { ...consumer, stop: async () => { await consumer.stop(); clients.destroy(); } };
+ *
+ * (its own clients: the consumer's requests never share a socket pool or a meter with the measured ones). Until
+ * then, an idle consumer: `awaitCopies` resolves at once with no calls and no lag, and the report shows the
+ * consumer columns empty.
+ */
+export type StartConsumer = (target: ConsumerTarget) => LocalCopyConsumer | Promise<LocalCopyConsumer>;
+
+export const idleConsumer: StartConsumer = () => ({
+  stop: async () => {},
+  waitUntilCaughtUp: async () => {},
+  lagSamples: () => [],
+});
+
+/** How long a write pattern's copies may take to converge before the run fails (a stuck consumer). */
+export const CATCH_UP_TIMEOUT_MS = 120_000;
+
+interface Running {
+  consumer: LocalCopyConsumer;
+  meter: Meter;
+  callsTaken: number;
+  lagTaken: number;
+}
+
+export class CopyConsumers {
+  readonly #running = new Map<string, Running>();
+
+  constructor(private readonly startConsumer: StartConsumer = idleConsumer) {}
+
+  /** Starts the consumer of a `stream` cell (nothing for the other strategies). */
+  async start(target: ConsumerTarget): Promise<void> {
+    if (target.variant.copies !== "stream") return;
+    const meter = new Meter();
+    const consumer = await runMetered(meter, () => this.startConsumer(target));
+    this.#running.set(variantName(target.variant), { consumer, meter, callsTaken: 0, lagTaken: 0 });
+  }
+
+  /** Resolves when the cell's copies are current; what its consumer did since the previous call. */
+  async awaitCopies(variant: DesignVariant): Promise<CopyWindow> {
+    const running = this.#running.get(variantName(variant));
+    if (!running) return { calls: [], lagMs: [] };
+    await running.consumer.waitUntilCaughtUp(CATCH_UP_TIMEOUT_MS);
+    const calls = running.meter.calls.slice(running.callsTaken);
+    running.callsTaken = running.meter.calls.length;
+    const samples = running.consumer.lagSamples();
+    const lagMs = samples.slice(running.lagTaken);
+    running.lagTaken = samples.length;
+    return { calls, lagMs };
+  }
+
+  async stopAll(): Promise<void> {
+    const running = [...this.#running.values()];
+    this.#running.clear();
+    await Promise.all(running.map(({ consumer }) => consumer.stop()));
+  }
+}
