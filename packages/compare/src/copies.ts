@@ -1,4 +1,5 @@
-import { type DbCall, Meter, runMetered } from "@tablelab/core";
+import { createDynamoClients, createStore, type DbCall, Meter, runMetered, tablesWithStream } from "@tablelab/core";
+import { startLocalCopyConsumer } from "@tablelab/core/local";
 import { type DesignVariant, variantName } from "./variants.js";
 
 /**
@@ -17,11 +18,11 @@ export interface CopyWindow {
   lagMs: number[];
 }
 
-/** What `startLocalCopyConsumer` (packages/core, the stream branch) returns: the part the comparison uses. */
+/** What the comparison uses of `startLocalCopyConsumer`'s result. */
 export interface LocalCopyConsumer {
   stop(): Promise<void>;
   waitUntilCaughtUp(timeoutMs: number): Promise<void>;
-  lagSamples(): number[];
+  lagSamples(): readonly number[];
 }
 
 /** What starting a consumer needs: the cell, its tables, and the endpoint the run writes to. */
@@ -32,26 +33,42 @@ export interface ConsumerTarget {
   region?: string | undefined;
 }
 
-/**
- * Starts the stream consumer of one `stream` cell. INTEGRATOR: wire it to the stream branch here —
- *
- *   const clients = createDynamoClients({ endpoint: target.endpoint, region: target.region, metrics: true });
- *   const keeper = createStore({ design: target.variant.design, copies: "stream", document: clients.document,
- *     tableNames: target.tableNames, cursorSecret: "compare-consumer" }).copyKeeper;
- *   const consumer = startLocalCopyConsumer({ client: clients.client, tableNames: target.tableNames, keeper });
- *   return { ...consumer, stop: async () => { await consumer.stop(); clients.destroy(); } };
- *
- * (its own clients: the consumer's requests never share a socket pool or a meter with the measured ones). Until
- * then, an idle consumer: `awaitCopies` resolves at once with no calls and no lag, and the report shows the
- * consumer columns empty.
- */
 export type StartConsumer = (target: ConsumerTarget) => LocalCopyConsumer | Promise<LocalCopyConsumer>;
 
-export const idleConsumer: StartConsumer = () => ({
-  stop: async () => {},
-  waitUntilCaughtUp: async () => {},
-  lagSamples: () => [],
-});
+/**
+ * The real consumer of a `stream` cell: DynamoDB Local's Streams API read by the same poller and record handler
+ * `pnpm dev` and the tests run. Its own clients, so its requests never share a socket pool with the measured ones
+ * (its meter is the scope `CopyConsumers.start` runs it in).
+ */
+export const streamConsumer: StartConsumer = async (target) => {
+  const { design } = target.variant;
+  const clients = createDynamoClients({ endpoint: target.endpoint, region: target.region, metrics: true });
+  const keeper = createStore({
+    design,
+    copies: "stream",
+    document: clients.document,
+    tableNames: target.tableNames,
+    // The consumer issues no cursors.
+    cursorSecret: "compare-copies-consumer",
+  }).copyKeeper;
+  try {
+    const consumer = await startLocalCopyConsumer({
+      client: clients.client,
+      tableNames: tablesWithStream(design, "stream").map((definition) => target.tableNames[definition.id] as string),
+      keeper,
+    });
+    return {
+      ...consumer,
+      stop: async () => {
+        await consumer.stop();
+        clients.destroy();
+      },
+    };
+  } catch (error) {
+    clients.destroy();
+    throw error;
+  }
+};
 
 /** How long a write pattern's copies may take to converge before the run fails (a stuck consumer). */
 export const CATCH_UP_TIMEOUT_MS = 120_000;
@@ -66,7 +83,7 @@ interface Running {
 export class CopyConsumers {
   readonly #running = new Map<string, Running>();
 
-  constructor(private readonly startConsumer: StartConsumer = idleConsumer) {}
+  constructor(private readonly startConsumer: StartConsumer = streamConsumer) {}
 
   /** Starts the consumer of a `stream` cell (nothing for the other strategies). */
   async start(target: ConsumerTarget): Promise<void> {
