@@ -39,7 +39,7 @@ export interface TestCopyConsumer {
 export interface TestDatabase {
   design: TableDesign;
   copies: CopyStrategy;
-  /** COPIES=stream: the consumer keeping this database's copies current (see startTestCopyConsumer). */
+  /** COPIES=stream: the consumer keeping this database's copies current (started by createTestDatabase). */
   copyConsumer?: TestCopyConsumer | undefined;
   clients: DynamoClients;
   /** TABLE_NAME for this database: the single table's name, or the multi-table design's prefix. */

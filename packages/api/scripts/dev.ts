@@ -2,13 +2,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, renameSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, relative } from "node:path";
-import { createDynamoClients, tableDefinitions } from "@tablelab/core";
+import { createDynamoClients, createStore, tableDefinitions, tablesWithStream } from "@tablelab/core";
 import {
   ensureTable,
   isDynamoDbAnswering,
   JavaMissingError,
   processIdentity,
   startDynamoDbLocal,
+  startLocalCopyConsumer,
 } from "@tablelab/core/local";
 import { type ApiConfig, loadConfig } from "../src/config.js";
 import { type Claim, claimPorts, describeInstance, PortClaimedError } from "./instances.js";
@@ -118,15 +119,44 @@ function startApiServer(claim: Claim, env: NodeJS.ProcessEnv): Service {
  * the API (reverse order), and a consumer that dies takes the instance down rather than leaving copies stale.
  * Other strategies need no process: undefined.
  */
-function startCopyConsumer(config: ApiConfig): Service | undefined {
+async function startCopyConsumer(config: ApiConfig): Promise<Service | undefined> {
   if (config.copies !== "stream") return undefined;
-  // Not wired yet: the stream consumer lands from its own branch. Until then refuse, because an API whose copies
-  // nobody maintains would serve stale names forever. Wiring: build clients for config.dynamo, the design's
-  // CopyKeeper over config.tableNames, then `const consumer = startLocalCopyConsumer({ client, tableNames, keeper })`
-  // and return { name: "copy consumer", exited: <rejects/settles if it fails>, stop: () => consumer.stop() }.
-  throw new UsageError(
-    "COPIES=stream is not available in pnpm dev yet (its stream consumer is not wired in): use COPIES=sync or none",
-  );
+  const clients = createDynamoClients({ ...config.dynamo, metrics: false });
+  const keeper = createStore({
+    design: config.design,
+    copies: config.copies,
+    document: clients.document,
+    tableNames: config.tableNames,
+    // The consumer issues no cursors.
+    cursorSecret: "pnpm-dev-copies-consumer",
+  }).copyKeeper;
+  let consumer: Awaited<ReturnType<typeof startLocalCopyConsumer>>;
+  try {
+    consumer = await startLocalCopyConsumer({
+      client: clients.client,
+      tableNames: tablesWithStream(config.design, config.copies).map((table) => config.tableNames[table.id] as string),
+      keeper,
+      // A record that keeps failing is retried with backoff (never skipped): say so once per failure.
+      onError: (error, at) => console.error(`copy consumer: ${at.table}: ${(error as Error).message} (retrying)`),
+    });
+  } catch (error) {
+    clients.destroy();
+    throw error;
+  }
+  console.log(`copy consumer following the streams of ${config.design} tables (COPIES=stream)`);
+  let stopped: (how: string) => void = () => {};
+  const exited = new Promise<string>((resolve) => {
+    stopped = resolve;
+  });
+  return {
+    name: "copy consumer",
+    exited,
+    async stop() {
+      await consumer.stop();
+      clients.destroy();
+      stopped("stopped");
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -220,14 +250,15 @@ async function main(): Promise<void> {
     try {
       for (const definition of tableDefinitions(tables.design)) {
         const name = tables.tableNames[definition.id] as string;
-        if (await ensureTable(clients.client, definition, name)) console.log(`created table ${name}`);
+        const stream = tablesWithStream(tables.design, tables.copies).includes(definition);
+        if (await ensureTable(clients.client, definition, name, { stream })) console.log(`created table ${name}`);
       }
     } finally {
       clients.destroy();
     }
 
     // Every further process `pnpm dev` runs is started here, after the tables exist, with `supervise`.
-    const consumer = startCopyConsumer(tables);
+    const consumer = await startCopyConsumer(tables);
     if (consumer) supervise(consumer);
     supervise(startApiServer(claim, env));
   } catch (error) {

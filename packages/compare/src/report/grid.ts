@@ -120,7 +120,9 @@ export function sweepRows(designs: readonly DesignResult[]): SweepRow[] {
 
 /** "12 ms / 40 ms / 52 ms" or "—" until the consumer reports lag. */
 export function lagText(lag: CopyMaintenanceStats["lagMs"]): string {
-  return lag ? `${num(lag.p50, 1)} / ${num(lag.p99, 1)} / ${num(lag.max, 1)} ms (${lag.samples} changes)` : "—";
+  return lag
+    ? `${num(lag.p50, 1)} / ${num(lag.p99, 1)} / ${num(lag.max, 1)} ms (${lag.samples} ${lag.samples === 1 ? "window" : "windows"})`
+    : "—";
 }
 
 /** The consumer's share, or what the strategy means when there is none. */
