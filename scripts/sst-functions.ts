@@ -54,10 +54,12 @@ export async function evaluateSstConfig(root: string, stage: string): Promise<Re
   };
   const previous = Object.fromEntries(Object.keys(replaced).map((key) => [key, globals[key]]));
   Object.assign(globals, replaced);
-  // The stage fixes its table design (stacks/stages.ts) and refuses a shell asking for another; the build options
-  // do not depend on it, so a caller's TABLE_DESIGN (a test running the multi design) must not leak in.
-  const shellDesign = process.env.TABLE_DESIGN;
+  // The stage fixes its table design and copies (stacks/stages.ts) and refuses a shell asking for others; the
+  // build options do not depend on them, so a caller's TABLE_DESIGN or COPIES (a test of another cell) must not
+  // leak in.
+  const shell = { TABLE_DESIGN: process.env.TABLE_DESIGN, COPIES: process.env.COPIES };
   delete process.env.TABLE_DESIGN;
+  delete process.env.COPIES;
   try {
     const config = (await import(pathToFileURL(resolve(root, "sst.config.ts")).href)).default as Config;
     const app = await config.app({ stage });
@@ -66,7 +68,7 @@ export async function evaluateSstConfig(root: string, stage: string): Promise<Re
     return created;
   } finally {
     Object.assign(globals, previous);
-    if (shellDesign !== undefined) process.env.TABLE_DESIGN = shellDesign;
+    for (const [name, value] of Object.entries(shell)) if (value !== undefined) process.env[name] = value;
   }
 }
 

@@ -39,6 +39,7 @@ export function createApi(storage: Storage, devDatabase: ReturnType<typeof creat
     link: [...Object.values(storage.tables), secret],
     environment: {
       TABLE_DESIGN: storage.design,
+      COPIES: storage.copies,
       // The X-Db-* headers reveal the data layout; production leaves them off (spec: Configuration).
       DB_METRICS: storage.production ? "0" : "1",
       // CORS is configured once, in the Hono app, which reads CORS_ORIGINS: the same code then answers

@@ -9,6 +9,9 @@ import { join } from "node:path";
 /** `<path from the repository root without extension>.<exported function>`, SST's handler format. */
 export const API_HANDLER = "packages/api/src/lambda.handler";
 
+/** The COPIES=stream consumer's handler (stacks/copy-consumer.ts): applies copy changes from the tables' streams. */
+export const COPIES_HANDLER = "packages/api/src/copies-consumer.handler";
+
 /** Packages left out of the bundle and npm-installed into the function package (`nodejs.install`). */
 export const API_NODE_INSTALL = ["swagger-ui-dist"] as const;
 

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { ELECTRODB_COMMANDS } from "@tablelab/core/electrodb-commands";
 import type { Metafile } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
-import { sstBuildOptions, unreproducedOptions } from "../../scripts/lambda-build.js";
+import { bundleSstFunction, sstBuildOptions, unreproducedOptions } from "../../scripts/lambda-build.js";
 import { sstFunctions } from "../../scripts/sst-functions.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -80,14 +80,23 @@ it("hands ElectroDB every lib-dynamodb command its client wrapper sends", () => 
 });
 
 describe("what SST is asked to build is what scripts/lambda-build.ts builds", () => {
-  it.each(["alice", "production"])(
+  it.each(["alice", "production", "alice-stream", "alice-stream-multi"])(
     "every sst.aws.Function of sst.config.ts (stage %s) has only options the build reproduces",
     async (stage) => {
       const functions = await sstFunctions(root, stage);
       expect([...functions.keys()]).toContain("ApiFunction");
+      // COPIES=stream stages (stacks/stages.ts) add the copies consumer, recorded and checked the same way.
+      expect(functions.has("CopiesConsumer")).toBe(stage.includes("-stream"));
       for (const [name, args] of functions) expect(unreproducedOptions(args), name).toEqual([]);
     },
   );
+
+  it("bundles the copies consumer of a COPIES=stream stage from its recorded arguments", async () => {
+    const args = (await sstFunctions(root, "alice-stream")).get("CopiesConsumer") as Record<string, unknown>;
+    const bundle = await bundleSstFunction({ root, args, out: join(out, "consumer") });
+    expect(bundle.outfile).toMatch(/packages\/api\/src\/copies-consumer\.mjs$/);
+    expect(Object.values(bundle.metafile.outputs).some((output) => output.exports?.includes("handler"))).toBe(true);
+  });
 
   it("flags any build option it does not reproduce, and refuses to build with one", () => {
     const api = { handler: "packages/api/src/lambda.handler", runtime: "nodejs24.x", nodejs: { install: ["x"] } };

@@ -10,8 +10,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { sstDynamoArgs, TABLE_DESIGNS, tableDefinitions } from "@tablelab/core/table";
 import { beforeAll, describe, expect, it } from "vitest";
-import { resolveHandler } from "../../stacks/lambda-package.js";
-import { tableDesignOfStage } from "../../stacks/stages.js";
+import { COPY_SOURCE_TABLES, STREAM_READ_ACTIONS } from "../../stacks/copy-sources.js";
+import { COPIES_HANDLER, resolveHandler } from "../../stacks/lambda-package.js";
+import { copiesOfStage, tableDesignOfStage } from "../../stacks/stages.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -39,6 +40,8 @@ interface Config {
 
 let created: Recorded[] = [];
 let routes: Route[] = [];
+/** `table.subscribe(name, subscriber, args)` calls, by the table's component name. */
+let subscriptions: Array<{ table: string; name: string; subscriber: unknown; args: Args }> = [];
 
 /** A stand-in for an SST component class: records its name and arguments, exposes placeholder outputs. */
 function recorder(type: string, outputs: (name: string) => Record<string, unknown>) {
@@ -58,7 +61,13 @@ globals.$cli = { paths: { root } };
 globals.sst = {
   Secret: recorder("sst.Secret", (name) => ({ value: `<${name}.value>` })),
   aws: {
-    Dynamo: recorder("sst.aws.Dynamo", (name) => ({ name: `<${name}.name>`, arn: `<${name}.arn>` })),
+    Dynamo: recorder("sst.aws.Dynamo", (name) => ({
+      name: `<${name}.name>`,
+      arn: `<${name}.arn>`,
+      nodes: { table: { streamArn: `<${name}.streamArn>` } },
+      subscribe: (subscriber: string, target: unknown, args: Args) =>
+        subscriptions.push({ table: name, name: subscriber, subscriber: target, args }),
+    })),
     Function: recorder("sst.aws.Function", (name) => ({ name: `<${name}.name>`, arn: `arn:aws:lambda:::${name}` })),
     ApiGatewayV2: recorder("sst.aws.ApiGatewayV2", (name) => ({
       url: `https://${name}.example`,
@@ -83,10 +92,11 @@ async function evaluate(stage: string, design: string) {
   expect(tableDesignOfStage(stage), `the design of stage ${stage}`).toBe(design);
   created = [];
   routes = [];
+  subscriptions = [];
   const app = await config.app({ stage });
   globals.$app = { name: app.name, stage, removal: app.removal, protect: app.protect ?? false };
   const outputs = await config.run();
-  return { app, outputs, created, routes };
+  return { app, outputs, created, routes, subscriptions };
 }
 
 function only(list: Recorded[], type: string): Recorded {
@@ -133,10 +143,14 @@ describe.each(TABLE_DESIGNS)("run() for a stage of the %s design", (design) => {
     },
   );
 
-  it("puts the whole app in one arm64 nodejs24.x Lambda linked to every table and the secret", async () => {
-    const { created } = await evaluate(alice, design);
+  it("puts the whole app in one arm64 nodejs24.x Lambda linked to every table and the secret, no stream", async () => {
+    const { created, subscriptions } = await evaluate(alice, design);
     const fn = only(created, "sst.aws.Function");
     const secret = only(created, "sst.Secret");
+    // The design's default copies (single: sync, multi: none) need no stream and no consumer.
+    expect(subscriptions).toEqual([]);
+    for (const table of created.filter((component) => component.type === "sst.aws.Dynamo"))
+      expect(table.args).not.toHaveProperty("stream");
     expect(secret.name).toBe("JwtSecret");
     expect(fn.args).toMatchObject({
       handler: "packages/api/src/lambda.handler",
@@ -150,7 +164,7 @@ describe.each(TABLE_DESIGNS)("run() for a stage of the %s design", (design) => {
     const tables = created.filter((component) => component.type === "sst.aws.Dynamo").map((table) => table.instance);
     expect(fn.args.link).toEqual(expect.arrayContaining([...tables, secret.instance]));
     expect(fn.args.link).toHaveLength(tables.length + 1);
-    expect(fn.args.environment).toMatchObject({ TABLE_DESIGN: design, DB_METRICS: "1" });
+    expect(fn.args.environment).toMatchObject({ TABLE_DESIGN: design, COPIES: copiesOfStage(alice), DB_METRICS: "1" });
     // swagger-ui-dist stays out of the bundle and is installed at the version pinned in the catalog.
     // No esbuild plugins or other build options: test/infra/bundle.test.ts checks the bundle reproduces them all.
     expect(fn.args.nodejs).toEqual({
@@ -178,6 +192,69 @@ describe.each(TABLE_DESIGNS)("run() for a stage of the %s design", (design) => {
     const { outputs, created } = await evaluate(alice, design);
     expect(outputs.api).toBe(only(created, "sst.aws.ApiGatewayV2").instance.url);
     for (const definition of definitions) expect(outputs[`table${definition.id}`]).toBe(`<${definition.id}.name>`);
+  });
+});
+
+/** A personal stage of the design whose copies are kept by the stream consumer. */
+const streamStage = (design: string) => (design === "multi" ? "alice-stream-multi" : "alice-stream");
+
+describe.each(TABLE_DESIGNS)("run() for a COPIES=stream stage of the %s design", (design) => {
+  const stage = streamStage(design);
+  const sources: readonly string[] = COPY_SOURCE_TABLES[design];
+
+  it("streams both images of the tables copies are taken from, and only those", async () => {
+    expect(copiesOfStage(stage)).toBe("stream");
+    const { created } = await evaluate(stage, design);
+    const tables = created.filter((component) => component.type === "sst.aws.Dynamo");
+    expect(tables.filter((table) => table.args.stream).map((table) => table.name)).toEqual([...sources]);
+    for (const table of tables) {
+      if (sources.includes(table.name)) expect(table.args.stream).toBe("new-and-old-images");
+      // Everything else about the table is as on any stage of the design.
+      const { deletionProtection: _protection, stream: _stream, ...layout } = table.args;
+      expect(layout).toEqual(sstDynamoArgs(tableDefinitions(design).find(({ id }) => id === table.name) as never));
+    }
+  });
+
+  it("subscribes one consumer Lambda to each stream: MODIFY records only, partial batch failures, from the start", async () => {
+    const { created, subscriptions } = await evaluate(stage, design);
+    const consumer = created.find((component) => component.name === "CopiesConsumer");
+    expect(consumer?.type).toBe("sst.aws.Function");
+    expect(subscriptions.map((subscription) => subscription.table)).toEqual([...sources]);
+    for (const subscription of subscriptions) {
+      expect(subscription.subscriber).toBe(consumer?.instance.arn);
+      expect(subscription.args).toEqual({
+        filters: [{ eventName: ["MODIFY"] }],
+        transform: {
+          eventSourceMapping: { functionResponseTypes: ["ReportBatchItemFailures"], startingPosition: "TRIM_HORIZON" },
+        },
+      });
+    }
+  });
+
+  it("gives the consumer the copies handler, every table (to write copies), stream reads, and the API's settings", async () => {
+    const { created } = await evaluate(stage, design);
+    const functions = created.filter((component) => component.type === "sst.aws.Function");
+    expect(functions.map((fn) => fn.name).sort()).toEqual(["ApiFunction", "CopiesConsumer"]);
+    const consumer = functions.find((fn) => fn.name === "CopiesConsumer") as Recorded;
+    const api = functions.find((fn) => fn.name === "ApiFunction") as Recorded;
+    expect(consumer.args).toMatchObject({ handler: COPIES_HANDLER, runtime: "nodejs24.x", architecture: "arm64" });
+    expect(seconds(consumer.args.timeout)).toBeLessThanOrEqual(900);
+    const tables = created.filter((component) => component.type === "sst.aws.Dynamo").map((table) => table.instance);
+    expect(consumer.args.link).toEqual(tables);
+    expect(consumer.args.permissions).toEqual([
+      { actions: [...STREAM_READ_ACTIONS], resources: sources.map((id) => `<${id}.streamArn>`) },
+    ]);
+    expect(consumer.args.environment).toEqual({ TABLE_DESIGN: design, COPIES: "stream" });
+    expect(api.args.environment).toMatchObject({ TABLE_DESIGN: design, COPIES: "stream" });
+    // No build options: test/infra/bundle.test.ts builds it from these arguments, as SST would.
+    expect(consumer.args.nodejs).toBeUndefined();
+    const { file, exportName } = resolveHandler(COPIES_HANDLER, root);
+    expect(file, `no file for handler ${COPIES_HANDLER}`).toBeDefined();
+    expect(exportName).toBe("handler");
+  });
+
+  it("outputs the copy strategy", async () => {
+    expect((await evaluate(stage, design)).outputs.copies).toBe("stream");
   });
 });
 

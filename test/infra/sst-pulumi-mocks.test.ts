@@ -26,7 +26,8 @@
  */
 import { type TableDefinition, tableDefinitions } from "@tablelab/core/table";
 import { beforeAll, describe, expect, it } from "vitest";
-import { API_HANDLER } from "../../stacks/lambda-package.js";
+import { COPY_SOURCE_TABLES } from "../../stacks/copy-sources.js";
+import { API_HANDLER, COPIES_HANDLER } from "../../stacks/lambda-package.js";
 import type { MockRun, RecordedResource, Scenario } from "./support/sst-mock-types.js";
 import { iamMatches, onlyResource, resourcesOfType, runWithMocks, withoutRandomSuffixes } from "./support/sst-mocks.js";
 
@@ -47,6 +48,11 @@ const SCENARIOS = {
     env: { ...secret, TABLELAB_DEV_DB: "local", DYNAMODB_LOCAL_PORT: "8123" },
   },
   productionAskedMulti: { stage: "production", dev: false, env: { ...secret, TABLE_DESIGN: "multi" } },
+  // COPIES=stream stages (stacks/stages.ts: the strategy before any `-multi`); the shell may name the stage's own.
+  aliceStreamDeploy: { stage: "alice-stream", dev: false, env: { ...secret, COPIES: "stream" } },
+  aliceStreamMultiDeploy: { stage: "alice-stream-multi", dev: false, env: secret },
+  aliceStreamDev: { stage: "alice-stream", dev: true, env: secret },
+  productionAskedStream: { stage: "production", dev: false, env: { ...secret, COPIES: "stream" } },
 } satisfies Record<string, Scenario>;
 type ScenarioName = keyof typeof SCENARIOS;
 
@@ -94,8 +100,13 @@ function tableOf(run: Succeeded, id: string): RecordedResource {
   return table;
 }
 
-function lambdaOf(run: Succeeded) {
-  return onlyResource(run.resources, "aws:lambda/function:Function").inputs as {
+/** The Lambda of an `sst.aws.Function` (by its component name; the only one when the stage has one). */
+function lambdaOf(run: Succeeded, component?: string) {
+  const lambdas = resourcesOfType(run.resources, "aws:lambda/function:Function");
+  const found = component ? lambdas.filter((lambda) => lambda.name === `${component}Function`) : lambdas;
+  if (found.length !== 1)
+    throw new Error(`expected one Lambda${component ? ` of ${component}` : ""}, found ${found.length}`);
+  return (found[0] as RecordedResource).inputs as {
     runtime: string;
     architectures: string[];
     memorySize: number;
@@ -106,9 +117,13 @@ function lambdaOf(run: Succeeded) {
   };
 }
 
-/** The statements of the function role's inline policy (SST passes them to aws.iam.getPolicyDocument). */
-function roleStatements(run: Succeeded) {
-  const role = onlyResource(run.resources, "aws:iam/role:Role").inputs as {
+/** The statements of a function role's inline policy (SST passes them to aws.iam.getPolicyDocument). */
+function roleStatements(run: Succeeded, component?: string) {
+  const roles = resourcesOfType(run.resources, "aws:iam/role:Role");
+  const found = component ? roles.filter((role) => role.name === `${component}Role`) : roles;
+  if (found.length !== 1)
+    throw new Error(`expected one role${component ? ` of ${component}` : ""}, found ${found.length}`);
+  const role = (found[0] as RecordedResource).inputs as {
     inlinePolicies: Array<{ name: string; policy: string }>;
   };
   expect(role.inlinePolicies).toHaveLength(1);
@@ -118,8 +133,8 @@ function roleStatements(run: Succeeded) {
   return policy.Statement;
 }
 
-function allowed(run: Succeeded, action: string, resource: string): boolean {
-  return roleStatements(run).some(
+function allowed(run: Succeeded, action: string, resource: string, component?: string): boolean {
+  return roleStatements(run, component).some(
     (statement) =>
       statement.effect === "Allow" &&
       statement.actions.some((pattern) => iamMatches(pattern, action, { caseSensitive: false })) &&
@@ -188,6 +203,7 @@ describe.each(deployments)("sst deploy --stage $stage ($design design)", ({ name
     expect(lambda).toMatchObject({ runtime: "nodejs24.x", architectures: ["arm64"], memorySize: 1024, timeout: 10 });
     expect(lambda.environment.variables).toMatchObject({
       TABLE_DESIGN: design,
+      COPIES: design === "single" ? "sync" : "none",
       DB_METRICS: production ? "0" : "1",
       CORS_ORIGINS: "*",
       SST_RESOURCE_App: JSON.stringify({ name: "tablelab", stage }),
@@ -248,9 +264,9 @@ describe.each(deployments)("sst deploy --stage $stage ($design design)", ({ name
     });
   });
 
-  it("outputs the API URL, the design and every table name", () => {
+  it("outputs the API URL, the design, its copies and every table name", () => {
     const run = succeeded(name);
-    expect(run.outputs).toMatchObject({ design, _protect: production });
+    expect(run.outputs).toMatchObject({ design, copies: design === "single" ? "sync" : "none", _protect: production });
     expect(run.outputs.api).toMatch(/^https:\/\//);
     for (const definition of definitions) {
       expect(run.outputs[`table${definition.id}`]).toBe(tableOf(run, definition.id).inputs.name);
@@ -278,6 +294,110 @@ it("refuses a production deploy from a shell that asks for the other design, bef
   if (run.ok) return;
   expect(run.error).toMatch(/Stage "production" runs the single-table design.*TABLE_DESIGN=multi/);
   expect(run.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
+});
+
+it("refuses a production deploy from a shell that asks for other copies, before anything is created", () => {
+  const run = runs.productionAskedStream;
+  expect(run.ok).toBe(false);
+  if (run.ok) return;
+  expect(run.error).toMatch(/Stage "production" keeps copies sync.*COPIES=stream/);
+  expect(run.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:Stack"]);
+});
+
+const streamDeployments = [
+  { name: "aliceStreamDeploy", design: "single" },
+  { name: "aliceStreamMultiDeploy", design: "multi" },
+] as const;
+
+describe.each(streamDeployments)("sst deploy of a COPIES=stream stage ($design design)", ({ name, design }) => {
+  const definitions = tableDefinitions(design);
+  const sources: readonly string[] = COPY_SOURCE_TABLES[design];
+  const streamArn = (run: Succeeded, id: string) =>
+    `arn:aws:dynamodb:us-east-1:123456789012:table/${tableOf(run, id).inputs.name}/stream/mock`;
+
+  it("streams new and old images of the tables copies are taken from; the others have no stream", () => {
+    const run = succeeded(name);
+    for (const definition of definitions) {
+      const streamed = sources.includes(definition.id);
+      expect(tableOf(run, definition.id).inputs).toMatchObject({
+        ...expectedTableInputs(definition),
+        streamEnabled: streamed,
+        ...(streamed && { streamViewType: "NEW_AND_OLD_IMAGES" }),
+      });
+    }
+  });
+
+  it("maps each stream to the consumer: MODIFY records only, partial batch failures reported, from the start", () => {
+    const run = succeeded(name);
+    const mappings = resourcesOfType(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping");
+    expect(mappings).toHaveLength(sources.length);
+    const consumer = resourcesOfType(run.resources, "aws:lambda/function:Function").find(
+      (lambda) => lambda.name === "CopiesConsumerFunction",
+    );
+    const consumerArn = `arn:aws:lambda:us-east-1:123456789012:${consumer?.inputs.name}`;
+    for (const id of sources) {
+      const mapping = mappings.find((candidate) => candidate.inputs.eventSourceArn === streamArn(run, id));
+      expect(mapping?.inputs, id).toMatchObject({
+        functionName: consumerArn,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        startingPosition: "TRIM_HORIZON",
+        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ["MODIFY"] }) }] },
+      });
+    }
+  });
+
+  it("lets the consumer read the streams and write the copies, and nothing else; its stream grant is explicit", () => {
+    const run = succeeded(name);
+    // (A link's grant, `dynamodb:*` on the table and everything under it, covers its stream too; the consumer is
+    // granted the stream reads by name all the same, so it keeps them whatever links grant.)
+    const granted = roleStatements(run, "CopiesConsumer").filter((statement) =>
+      statement.actions.includes("dynamodb:GetRecords"),
+    );
+    expect(granted.flatMap((statement) => statement.resources).sort()).toEqual(
+      sources.map((id) => streamArn(run, id)).sort(),
+    );
+    for (const id of sources) {
+      for (const action of ["DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"]) {
+        expect(allowed(run, `dynamodb:${action}`, streamArn(run, id), "CopiesConsumer"), action).toBe(true);
+      }
+    }
+    for (const definition of definitions) {
+      const arn = `arn:aws:dynamodb:us-east-1:123456789012:table/${tableOf(run, definition.id).inputs.name}`;
+      for (const operation of ["UpdateItem", "Query", "GetItem", "BatchGetItem"])
+        expect(allowed(run, `dynamodb:${operation}`, arn, "CopiesConsumer"), operation).toBe(true);
+      for (const index of Object.keys(definition.globalIndexes))
+        expect(allowed(run, "dynamodb:Query", `${arn}/index/${index}`, "CopiesConsumer"), index).toBe(true);
+    }
+    const resources = roleStatements(run, "CopiesConsumer").flatMap((statement) => statement.resources);
+    expect(resources.every((resource) => resource.startsWith("arn:aws:dynamodb:"))).toBe(true);
+    expect(
+      allowed(run, "dynamodb:DeleteTable", "arn:aws:dynamodb:us-east-1:123456789012:table/other", "CopiesConsumer"),
+    ).toBe(false);
+  });
+
+  it("builds the consumer from its handler, and both functions know the copy strategy", () => {
+    const run = succeeded(name);
+    const builds = run.rpcs
+      .filter((rpc) => rpc.method === "Runtime.Build")
+      .map((rpc) => rpc.args as { handler: string });
+    expect(builds.map((build) => build.handler).sort()).toEqual([API_HANDLER, COPIES_HANDLER].sort());
+    expect(lambdaOf(run, "CopiesConsumer").environment.variables).toMatchObject({
+      TABLE_DESIGN: design,
+      COPIES: "stream",
+    });
+    expect(lambdaOf(run, "ApiFunction").environment.variables).toMatchObject({
+      TABLE_DESIGN: design,
+      COPIES: "stream",
+    });
+    expect(run.outputs).toMatchObject({ design, copies: "stream" });
+  });
+});
+
+it("runs the consumer live under sst dev, like the API", () => {
+  const run = succeeded("aliceStreamDev");
+  expect(lambdaOf(run, "CopiesConsumer").description).toBe("live");
+  expect(lambdaOf(run, "ApiFunction").description).toBe("live");
+  expect(resourcesOfType(run.resources, "aws:lambda/eventSourceMapping:EventSourceMapping")).toHaveLength(1);
 });
 
 /** The Dynamo components and tables as the engine would compare them: URN parts, inputs, options. */

@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { localDynamoEndpoint, parseDevDatabase } from "../../stacks/dev-database-mode.js";
-import { STAGE_TABLE_DESIGNS, stageTableDesign, tableDesignOfStage } from "../../stacks/stages.js";
+import {
+  copiesOfStage,
+  STAGE_COPIES,
+  STAGE_TABLE_DESIGNS,
+  stageCopies,
+  stageTableDesign,
+  tableDesignOfStage,
+} from "../../stacks/stages.js";
 
 describe("tableDesignOfStage", () => {
   it("fixes production to the single-table design", () => {
@@ -52,6 +59,48 @@ describe("stageTableDesign (the deploying shell's TABLE_DESIGN against the stage
 
   it("refuses a value that names no design", () => {
     expect(() => stageTableDesign("alice", "Multi")).toThrow(/TABLE_DESIGN must be one of single, multi/);
+  });
+});
+
+describe("copiesOfStage", () => {
+  it("fixes production to the single table's default, copies in the request", () => {
+    expect(STAGE_COPIES.production).toBe("sync");
+    expect(copiesOfStage("production")).toBe("sync");
+  });
+
+  it("gives other stages their design's default unless the name, before any -multi, ends in a strategy", () => {
+    expect(copiesOfStage("alice")).toBe("sync");
+    expect(copiesOfStage("alice-multi")).toBe("none");
+    expect(copiesOfStage("alice-stream")).toBe("stream");
+    expect(copiesOfStage("alice-none")).toBe("none");
+    expect(copiesOfStage("alice-stream-multi")).toBe("stream");
+    expect(copiesOfStage("alice-sync-multi")).toBe("sync");
+    expect(tableDesignOfStage("alice-stream-multi")).toBe("multi");
+    expect(tableDesignOfStage("alice-stream")).toBe("single");
+    // The strategy must be a whole word before the design's suffix.
+    expect(copiesOfStage("upstream")).toBe("sync");
+    expect(copiesOfStage("alice-multi-stream")).toBe("stream");
+    expect(tableDesignOfStage("alice-multi-stream")).toBe("single");
+  });
+});
+
+describe("stageCopies (the deploying shell's COPIES against the stage's)", () => {
+  it("takes the stage's strategy when the shell names none or the same", () => {
+    expect(stageCopies("production", undefined)).toBe("sync");
+    expect(stageCopies("production", "")).toBe("sync");
+    expect(stageCopies("alice-stream-multi", "stream")).toBe("stream");
+  });
+
+  it.each([
+    ["production", "stream", /Stage "production" keeps copies sync .*COPIES=stream.*--stage alice-stream\b/],
+    ["alice-multi", "sync", /Stage "alice-multi" keeps copies none .*COPIES=sync.*--stage alice-sync-multi/],
+  ])("refuses stage %s when the shell asks for %s, saying why and what to do", (stage, shellCopies, message) => {
+    expect(() => stageCopies(stage, shellCopies)).toThrow(message);
+    expect(() => stageCopies(stage, shellCopies)).toThrow(/Unset COPIES/);
+  });
+
+  it("refuses a value that names no strategy", () => {
+    expect(() => stageCopies("alice", "Stream")).toThrow(/COPIES must be one of none, sync, stream/);
   });
 });
 

@@ -40,8 +40,7 @@ function spawnDev(viaPnpm: boolean, env: Record<string, string>, args: string[] 
     env: {
       ...process.env,
       DYNAMODB_ENDPOINT: "",
-      // The instance's identity comes from the test, never from the shell running the tests.
-      TABLE_DESIGN: "",
+      // The instance's copy strategy comes from the test, never from the shell running the tests.
       COPIES: "",
       LOG_LEVEL: "silent",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",

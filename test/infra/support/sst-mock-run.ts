@@ -261,6 +261,6 @@ try {
   server.close();
   rmSync(scratch, { recursive: true, force: true });
 }
-process.stdout.write(`${JSON.stringify(results)}\n`);
-// Pulumi's runtime keeps handles open; the run is complete once the results are printed.
-process.exit(0);
+// Pulumi's runtime keeps handles open; the run is complete once the results are printed. Exit only once they are
+// written: stdout is a pipe (asynchronous), and exiting at once would cut off a long output mid-JSON.
+process.stdout.write(`${JSON.stringify(results)}\n`, () => process.exit(0));
