@@ -228,7 +228,6 @@ describe("refusals that leave nothing running", () => {
     ],
     ["TABLE_DESIGN", () => ({ TABLE_DESIGN: "bogus" }), /^TABLE_DESIGN must be one of single, multi \(got "bogus"\)$/],
     ["COPIES", () => ({ COPIES: "bogus" }), /^COPIES must be one of none, sync, stream \(got "bogus"\)$/],
-    ["COPIES=stream", () => ({ COPIES: "stream" }), /^COPIES=stream is not available in pnpm dev yet/],
   ])(
     "a bad %s: one line naming it, exit 1, nothing left running",
     async (_variable, env, message) => {
