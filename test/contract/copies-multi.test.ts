@@ -31,7 +31,9 @@ const commands = (meter: Meter) =>
   meter.calls.map((call) => (call.index ? `${call.command}:${call.index}` : call.command)).sort();
 
 describe.each(COPY_STRATEGIES)("multi-table store with COPIES=%s", (copies: CopyStrategy) => {
-  const db = useDatabase("multi", "copies-multi", copies);
+  // The stream cell without its consumer: these tests see what the request alone writes, and drive the
+  // consumer's steps (changeFromRecord, applyCopyChange) themselves.
+  const db = useDatabase("multi", "copies-multi", copies, { consumer: false });
   const store = () => db().store;
   /** The store as its class (the Store port gains `copies` and `copyKeeper` in another branch). */
   const multiStore = (): MultiTableStore => {

@@ -24,7 +24,9 @@ import { countItems } from "../support/items.js";
  * rule of copy writes. Items are read with the document client, as stored.
  */
 describe.each(COPY_STRATEGIES)("single table, COPIES=%s", (copies) => {
-  const db = useDatabase("single", "copies-single", copies);
+  // The stream cell without its consumer: these tests see what the request alone writes, and drive the
+  // consumer's steps (changeFromRecord, applyCopyChange) themselves.
+  const db = useDatabase("single", "copies-single", copies, { consumer: false });
   const store = () => db().store;
   const table = () => db().tableNames[singleTable.id] as string;
   const model = () => createEntities(db().clients.document, table());

@@ -128,7 +128,9 @@ describe("the README's local commands, as written", () => {
     async () => {
       const checked = await shell(documented("pnpm check-integrity"));
       expect(checked.code).toBe(0);
-      expect(checked.stdout).toMatch(/tablelab integrity check: multi design on .*the pnpm dev of pid \d+/);
+      expect(checked.stdout).toMatch(
+        /tablelab integrity check: multi design, copies none, on .*the pnpm dev of pid \d+/,
+      );
       expect(checked.stdout).toContain("OK: every invariant holds");
 
       const json = await shell(documented("pnpm check-integrity --json"));

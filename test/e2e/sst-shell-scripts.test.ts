@@ -6,6 +6,7 @@ import { createApp, silentLogger } from "@tablelab/api";
 import {
   createDynamoClients,
   createStore,
+  DEFAULT_COPIES,
   type DynamoClients,
   defaultTableNames,
   type TableDesign,
@@ -137,7 +138,7 @@ describe.each(DESIGNS)("the scripts under `pnpm sst shell` (%s design)", (design
     const checked = await runPnpm(["check-integrity"], env);
     expect(checked.code).toBe(0);
     expect(checked.stdout).toContain(
-      `${design} design on stage ${STAGE} (${inject("dynamoEndpoint")}), table(s) ${Object.values(stageTables).join(", ")}`,
+      `${design} design, copies ${DEFAULT_COPIES[design]}, on stage ${STAGE} (${inject("dynamoEndpoint")}), table(s) ${Object.values(stageTables).join(", ")}`,
     );
     expect(checked.stdout).toContain("12 users");
     expect(checked.stdout).toContain("OK: every invariant holds");

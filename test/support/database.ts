@@ -57,6 +57,8 @@ export async function createTestDatabase(
   design: TableDesign,
   label: string,
   copies: CopyStrategy = DEFAULT_COPIES[design],
+  /** `consumer: false` — a stream cell without its consumer, to see what the request alone writes. */
+  options: { consumer?: boolean } = {},
 ): Promise<TestDatabase> {
   // Tests check outcomes, not the production latency budget: on a busy 2-core machine a race of hundreds of
   // transactions queues inside DynamoDB Local far longer than the 1 s connect / 2 s per-attempt defaults
@@ -79,7 +81,7 @@ export async function createTestDatabase(
     createStore({ design, copies, document: clients.document, tableNames, cursorSecret: options.cursorSecret });
   const store = storeWith({ cursorSecret: TEST_CURSOR_SECRET });
   const copyConsumer =
-    streamed.length === 0
+    streamed.length === 0 || options.consumer === false
       ? undefined
       : await startLocalCopyConsumer({
           client: clients.client,

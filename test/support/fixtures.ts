@@ -24,10 +24,15 @@ export const MISSING_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** One table set per grid cell and test file, created before the file's tests and released after them. */
-export function useDatabase(design: TableDesign, label: string, copies?: CopyStrategy): () => TestDatabase {
+export function useDatabase(
+  design: TableDesign,
+  label: string,
+  copies?: CopyStrategy,
+  options?: { consumer?: boolean },
+): () => TestDatabase {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase(design, label, copies);
+    db = await createTestDatabase(design, label, copies, options);
   });
   afterAll(() => releaseTestDatabase(db));
   return () => {
