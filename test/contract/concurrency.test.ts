@@ -1,6 +1,6 @@
 import { CreateUserInput, type StoredUser, UpdateEventInput, UpdateUserInput } from "@tablelab/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "../support/convergence.js";
+import { converged, eventually } from "../support/convergence.js";
 import { GRID } from "../support/database.js";
 import {
   collectPages,
@@ -108,6 +108,7 @@ describe.each(GRID)("invariants under concurrency — %s", ({ design, copies }) 
       organizer.userId,
       UpdateEventInput.parse({ name: "Moved", date: "2037-06-06", venue: "Annex" }),
     );
+    await converged(db()); // stream: the copies follow the response
     const { items } = await collectPages((page) => store().listRegistrations(event.eventId, page), [100]);
     expect(items).toHaveLength(120);
     for (const registration of items) {
@@ -142,6 +143,7 @@ describe.each(GRID)("invariants under concurrency — %s", ({ design, copies }) 
     expect(tally(results)).toEqual({ fulfilled: 8, rejected: {} });
     const final = await store().getEvent(event.eventId);
     expect(final.version).toBe(9);
+    await converged(db()); // stream: the copies follow the response
     const { items } = await collectPages((page) => store().listRegistrations(event.eventId, page), [100]);
     expect(items).toHaveLength(20);
     for (const registration of items) {

@@ -34,7 +34,7 @@ afterAll(() => {
 });
 
 describe("pnpm dev", () => {
-  it("serves the API on real DynamoDB Local, stops cleanly, and keeps its data across restarts", async () => {
+  it("serves the API on real DynamoDB Local, stops cleanly, and keeps its data across restarts", { timeout: 180_000 }, async () => {
     const ports = { api: await freePort(), dynamo: await freePort() };
     const first = await startDev(ports);
     expect(first.output()).toContain(`/docs`);

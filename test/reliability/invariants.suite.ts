@@ -1,0 +1,301 @@
+import { type FaultInjector, injectFaults } from "@tablelab/core";
+import { checkIntegrity } from "@tablelab/core/doctor";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../support/convergence.js";
+import { createTestDatabase, GRID, releaseTestDatabase, type TestDatabase } from "../support/database.js";
+import { snapshot, storedRegistrations } from "../support/raw.js";
+import { pool, type RunningServer, startServer } from "../support/server.js";
+
+/**
+ * The contract's invariants over HTTP, against the real server on loopback, with many clients at once — first on
+ * a healthy DynamoDB, then with injected faults (DynamoDB Local never conflicts, throttles or fails by itself).
+ * Under faults a client may get a 503 (outcome unknown); Jepsen's rule then bounds the truth:
+ * successes ≤ final count ≤ successes + unknowns.
+ */
+interface Outcome {
+  status: number;
+  code?: string;
+  retryAfter: string | null;
+  userId?: string;
+}
+
+const FAULT_RATE = 0.2;
+
+/**
+ * Every cell of the grid, healthy (invariants.test.ts) or under faults (invariants-faults.test.ts): the invariants
+ * do not depend on how copies are kept. Two files so that the two halves run in parallel.
+ */
+export function describeInvariants(faults: boolean): void {
+  const modes = GRID.map((variant) =>
+    // Printed in the suite's name as `single+sync, faults: true`.
+    Object.defineProperty({ ...variant, faults }, "toString", {
+      value: () => `${variant}, faults: ${faults}`,
+      enumerable: false,
+    }),
+  );
+  describe.each(modes)("invariants over HTTP (%s)", ({ design, copies }) => invariantsOf(design, copies, faults));
+}
+
+function invariantsOf(design: TestDatabase["design"], copies: TestDatabase["copies"], faults: boolean): void {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let injector: FaultInjector | undefined;
+  let organizerToken: string;
+
+  async function call(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const response = await fetch(`${server.base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const outcome: Outcome = { status: response.status, retryAfter: response.headers.get("retry-after") };
+    const error = json.error as { code?: string } | undefined;
+    if (error?.code) outcome.code = error.code;
+    return { outcome, json };
+  }
+
+  /** Users are made straight through the store (faults off), so scenarios measure only what they test. */
+  async function makeUsers(count: number, label: string) {
+    injector?.setRate(0);
+    const users = await pool(
+      16,
+      Array.from(
+        { length: count },
+        (_, index) => () => db.store.createUser({ email: `${label}-${index}@example.com`, name: `${label} ${index}` }),
+      ),
+    );
+    injector?.setRate(faults ? FAULT_RATE : 0);
+    return Promise.all(users.map(async (user) => ({ userId: user.userId, token: await server.token(user.userId) })));
+  }
+
+  async function makeEvent(capacity: number, name = "Event") {
+    injector?.setRate(0);
+    const { json } = await call("POST", "/events", organizerToken, { name, date: "2027-09-01", capacity });
+    injector?.setRate(faults ? FAULT_RATE : 0);
+    return json.eventId as string;
+  }
+
+  /** Only the contract's answers: no 5xx but a 503 with Retry-After, and that only under faults. */
+  function expectContractStatuses(outcomes: Outcome[], allowed: number[]) {
+    for (const outcome of outcomes) {
+      if (outcome.status === 503) {
+        expect(faults, "a 503 without injected faults").toBe(true);
+        expect(outcome.code).toBe("service_unavailable");
+        expect(outcome.retryAfter).toMatch(/^\d+$/);
+      } else {
+        expect(allowed, `unexpected ${outcome.status} ${outcome.code ?? ""}`).toContain(outcome.status);
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase(design, "inv", copies);
+    server = await startServer(db);
+    if (faults) {
+      injector = injectFaults(db.clients.client, {
+        rate: 0,
+        kinds: ["conflict", "throttle", "server-error", "timeout-after-write"],
+      });
+    }
+    const [organizer] = await makeUsers(1, `organizer-${design}`);
+    organizerToken = (organizer as { token: string }).token;
+  });
+
+  // After every scenario the whole table passes the integrity checker (`pnpm check-integrity`), faults off; under
+  // COPIES=stream once the consumer has caught up.
+  afterEach(async () => {
+    injector?.setRate(0);
+    await eventually(db, async () => {
+      const report = await checkIntegrity({ copies, design, document: db.clients.document, tableNames: db.tableNames });
+      expect(report.violations.slice(0, 5)).toEqual([]);
+      expect(report.ok).toBe(true);
+    });
+  });
+
+  afterAll(async () => {
+    injector?.remove();
+    await server?.close();
+    await releaseTestDatabase(db);
+  });
+
+  it("500 distinct users race for 50 seats: exactly 50 get in, the rest are told event_full", async () => {
+    const users = await makeUsers(500, "racer");
+    const eventId = await makeEvent(50, "Fifty seats");
+    const results = await Promise.all(
+      users.map(async (user) => ({
+        ...(await call("POST", `/events/${eventId}/registrations`, user.token)).outcome,
+        userId: user.userId,
+      })),
+    );
+    expectContractStatuses(results, [201, 409]);
+    const won = results.filter((result) => result.status === 201);
+    const full = results.filter((result) => result.status === 409);
+    const unknown = results.filter((result) => result.status === 503);
+    for (const result of full) expect(result.code).toBe("event_full");
+
+    injector?.setRate(0);
+    const stored = await storedRegistrations(db, eventId);
+    const event = (await call("GET", `/events/${eventId}`)).json as { registeredCount: number };
+    expect(event.registeredCount).toBe(stored.length);
+    expect(stored.length).toBeLessThanOrEqual(50);
+    expect(won.length).toBeLessThanOrEqual(stored.length);
+    expect(stored.length).toBeLessThanOrEqual(won.length + unknown.length);
+    if (!faults) {
+      expect(won).toHaveLength(50);
+      expect(full).toHaveLength(450);
+    } else {
+      // Seats are only ever refused when the event is really full.
+      if (full.length > 0) expect(stored.length).toBe(50);
+    }
+    const registered = new Set(stored.map((item) => item.userId as string));
+    for (const result of won) expect(registered.has(result.userId as string)).toBe(true);
+    for (const result of full) expect(registered.has(result.userId as string)).toBe(false);
+  });
+
+  it("one user registering 100 times at once is registered once", async () => {
+    const [user] = await makeUsers(1, "eager");
+    const eventId = await makeEvent(10, "Popular");
+    const results = await Promise.all(
+      Array.from(
+        { length: 100 },
+        async () => (await call("POST", `/events/${eventId}/registrations`, user?.token)).outcome,
+      ),
+    );
+    expectContractStatuses(results, [201, 409]);
+    const won = results.filter((result) => result.status === 201);
+    for (const result of results.filter((r) => r.status === 409)) expect(result.code).toBe("already_registered");
+    injector?.setRate(0);
+    const stored = await storedRegistrations(db, eventId);
+    expect(stored).toHaveLength(1);
+    if (!faults) expect(won).toHaveLength(1);
+    else expect(won.length).toBeLessThanOrEqual(1);
+    expect(((await call("GET", `/events/${eventId}`)).json as { registeredCount: number }).registeredCount).toBe(1);
+  });
+
+  it("200 sign-ups with one address in different spellings create exactly one user", async () => {
+    const local = `same.${design}.${faults ? "f" : "n"}`;
+    // Case variants and the NFC/NFD forms of "é": all one address once normalized.
+    const spellings = [
+      `${local}.é@example.com`,
+      `${local}.é@example.com`.normalize("NFD"),
+      `${local.toUpperCase()}.É@EXAMPLE.COM`,
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 200 }, async (_, index) => {
+        const { outcome, json } = await call("POST", "/users", undefined, {
+          email: spellings[index % spellings.length],
+          name: `Twin ${index}`,
+        });
+        return { ...outcome, userId: (json.user as { userId?: string } | undefined)?.userId };
+      }),
+    );
+    expectContractStatuses(results, [201, 409]);
+    for (const result of results.filter((r) => r.status === 409)) expect(result.code).toBe("email_taken");
+    const won = results.filter((result) => result.status === 201);
+    injector?.setRate(0);
+    const owner = await db.store.findUserByEmail(`${local}.é@example.com`);
+    if (!faults) expect(won).toHaveLength(1);
+    else expect(won.length).toBeLessThanOrEqual(1);
+    if (won[0]) expect(owner.userId).toBe(won[0].userId);
+  });
+
+  it("100 PATCHes with the same If-Match: exactly one applies, the others get 412", async () => {
+    const eventId = await makeEvent(5, "Versioned");
+    const results = await Promise.all(
+      Array.from(
+        { length: 100 },
+        async (_, index) =>
+          (
+            await call(
+              "PATCH",
+              `/events/${eventId}`,
+              organizerToken,
+              { name: `Rename ${index}` },
+              { "if-match": '"1"' },
+            )
+          ).outcome,
+      ),
+    );
+    expectContractStatuses(results, [200, 412]);
+    const won = results.filter((result) => result.status === 200);
+    injector?.setRate(0);
+    const event = (await call("GET", `/events/${eventId}`)).json as { version: number };
+    expect(event.version).toBe(2);
+    if (!faults) {
+      expect(won).toHaveLength(1);
+      expect(results.filter((result) => result.status === 412)).toHaveLength(99);
+    } else {
+      expect(won.length).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("300 registrations and cancellations around capacity never break the count, at any instant", async () => {
+    const users = await makeUsers(40, "churn");
+    const capacity = 12;
+    const eventId = await makeEvent(capacity, "Churn");
+    const userIds = users.map((user) => user.userId);
+    let running = true;
+    const snapshots: Array<Awaited<ReturnType<typeof snapshot>>> = [];
+    const watcher = (async () => {
+      while (running) {
+        try {
+          snapshots.push(await snapshot(db, eventId, userIds));
+        } catch (error) {
+          if (!faults) throw error; // under faults a snapshot may itself be hit: skip it
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const operations = Array.from({ length: 300 }, (_, index) => {
+      const user = users[(index * 7) % users.length] as { userId: string; token: string };
+      return index % 3 === 2
+        ? () => call("DELETE", `/events/${eventId}/registrations/${user.userId}`, user.token).then((r) => r.outcome)
+        : () => call("POST", `/events/${eventId}/registrations`, user.token).then((r) => r.outcome);
+    });
+    const results = await pool(30, operations);
+    running = false;
+    await watcher;
+    expectContractStatuses(results, [201, 204, 404, 409]);
+    injector?.setRate(0);
+    snapshots.push(await snapshot(db, eventId, userIds));
+    expect(snapshots.length).toBeGreaterThan(3);
+    for (const state of snapshots) {
+      expect(state.registeredCount).toBeGreaterThanOrEqual(0);
+      expect(state.registeredCount).toBeLessThanOrEqual(capacity);
+      expect(state.registeredCount).toBe(state.registered);
+    }
+  });
+
+  it("registrations racing the organizer's DELETE leave no registration without its event", async () => {
+    const users = await makeUsers(100, "late");
+    const eventId = await makeEvent(100, "Doomed");
+    const registrations = users.map(
+      (user) => () => call("POST", `/events/${eventId}/registrations`, user.token).then((r) => r.outcome),
+    );
+    const deletion = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      for (;;) {
+        const { outcome } = await call("DELETE", `/events/${eventId}`, organizerToken);
+        if (outcome.status !== 503) return outcome;
+      }
+    };
+    const [results, deleted] = await Promise.all([pool(50, registrations), deletion()]);
+    expectContractStatuses(results, [201, 404]);
+    expect([204, 404]).toContain(deleted.status);
+    injector?.setRate(0);
+    expect((await call("GET", `/events/${eventId}`)).outcome.status).toBe(404);
+    expect(await storedRegistrations(db, eventId)).toHaveLength(0);
+  });
+}
