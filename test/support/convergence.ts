@@ -13,10 +13,11 @@ export const CONVERGENCE_TIMEOUT_MS = 20_000;
  * Waits until the copy consumer has applied every change written so far: at once for `none` and `sync`.
  * For `stream` it waits on the test database's consumer once one runs (TestDatabase.copyConsumer; the
  * integrator wires the stream helper's `waitUntilCaughtUp` there). Until then it cannot know: prefer `eventually`.
+ * A test of a large fan-out (thousands of copies) passes a longer `timeoutMs`.
  */
-export async function converged(db: TestDatabase): Promise<void> {
+export async function converged(db: TestDatabase, timeoutMs = CONVERGENCE_TIMEOUT_MS): Promise<void> {
   if (db.copies !== "stream") return;
-  await db.copyConsumer?.waitUntilCaughtUp(CONVERGENCE_TIMEOUT_MS);
+  await db.copyConsumer?.waitUntilCaughtUp(timeoutMs);
 }
 
 /**

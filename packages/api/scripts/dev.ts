@@ -119,7 +119,7 @@ function startApiServer(claim: Claim, env: NodeJS.ProcessEnv): Service {
  * the API (reverse order), and a consumer that dies takes the instance down rather than leaving copies stale.
  * Other strategies need no process: undefined.
  */
-async function startCopyConsumer(config: ApiConfig): Promise<Service | undefined> {
+async function startCopyConsumer(config: ApiConfig, stopping: () => boolean): Promise<Service | undefined> {
   if (config.copies !== "stream") return undefined;
   const clients = createDynamoClients({ ...config.dynamo, metrics: false });
   const keeper = createStore({
@@ -136,8 +136,11 @@ async function startCopyConsumer(config: ApiConfig): Promise<Service | undefined
       client: clients.client,
       tableNames: tablesWithStream(config.design, config.copies).map((table) => config.tableNames[table.id] as string),
       keeper,
-      // A record that keeps failing is retried with backoff (never skipped): say so once per failure.
-      onError: (error, at) => console.error(`copy consumer: ${at.table}: ${(error as Error).message} (retrying)`),
+      // A record that keeps failing is retried with backoff (never skipped): say so once per failure. Not while
+      // pnpm dev stops: a Ctrl-C reaches DynamoDB Local at once, before the consumer's turn to stop.
+      onError: (error, at) => {
+        if (!stopping()) console.error(`copy consumer: ${at.table}: ${(error as Error).message} (retrying)`);
+      },
     });
   } catch (error) {
     clients.destroy();
@@ -258,7 +261,7 @@ async function main(): Promise<void> {
     }
 
     // Every further process `pnpm dev` runs is started here, after the tables exist, with `supervise`.
-    const consumer = await startCopyConsumer(tables);
+    const consumer = await startCopyConsumer(tables, () => stopping);
     if (consumer) supervise(consumer);
     supervise(startApiServer(claim, env));
   } catch (error) {

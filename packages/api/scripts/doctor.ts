@@ -1,4 +1,4 @@
-import { createDynamoClients, measure } from "@tablelab/core";
+import { createDynamoClients, measure, STATED_P99_LAG_MS } from "@tablelab/core";
 import { checkIntegrity, type IntegrityReport, type ScanProgress, type Violation } from "@tablelab/core/doctor";
 import cliProgress from "cli-progress";
 import { cli, resolveScriptTarget, TARGET_HELP, UsageError } from "./local.js";
@@ -9,6 +9,7 @@ import { cli, resolveScriptTarget, TARGET_HELP, UsageError } from "./local.js";
  * like: none, sync or stream; the design's default), TABLE_NAME (the table, or the multi-table
  * prefix), DYNAMODB_ENDPOINT (default: the DynamoDB of the running `pnpm dev`; any endpoint works, AWS's included;
  * under `pnpm sst shell`, the stage's tables).
+ * Under COPIES=stream, stale copies found are checked again after the consumer's stated lag (see STREAM_SETTLE_MS).
  * `--json` prints the whole report as JSON instead. Exit code 0: no violation; 1: violations; 2: the check
  * could not run (no such table, endpoint unreachable).
  */
@@ -101,6 +102,30 @@ function printSummary(report: IntegrityReport, cost: { requests: number; readUni
   }
 }
 
+/**
+ * COPIES=stream: a copy found stale may be a change the stream consumer has not applied yet. Such a copy is
+ * checked again once the consumer's stated p99 lag has passed since the first pass; only a copy still stale then is
+ * reported (as the whole second pass: a second full scan, paid only when the first found stale copies).
+ */
+const STREAM_SETTLE_MS = STATED_P99_LAG_MS;
+
+const staleCopies = (report: IntegrityReport) =>
+  report.violations.filter((violation) => violation.kind === "stale_copy").length;
+
+const copiesCount = (count: number) => `${count} ${count === 1 ? "copy" : "copies"}`;
+
+/** The line that says what the second pass found, with both counts. */
+function settledMessage(first: number, second: number): string {
+  const waited = `${STREAM_SETTLE_MS / 1000} s later (the stream consumer's stated p99 lag)`;
+  if (second === 0)
+    return `COPIES=stream: the ${copiesCount(first)} stale on the first pass ${first === 1 ? "was" : "were"} current ${waited}: changes the consumer had not applied yet, not violations`;
+  return (
+    `COPIES=stream: ${copiesCount(first)} stale on the first pass, ${second} still stale ${waited}: the consumer is behind ` +
+    "or not running (pnpm dev starts it with COPIES=stream; on AWS the stage's copy consumer function), or the " +
+    "copies were written outside the API"
+  );
+}
+
 async function main(): Promise<number> {
   const json = (program.opts() as { json: boolean }).json;
   const { config, where } = await resolveScriptTarget();
@@ -111,26 +136,37 @@ async function main(): Promise<number> {
     console.log(
       `tablelab integrity check: ${config.design} design, copies ${config.copies}, on ${where}, table(s) ${tableList}`,
     );
-  const progress = json ? undefined : progressReporter();
+  let progress = json ? undefined : progressReporter();
+  const check = () =>
+    checkIntegrity({
+      design: config.design,
+      copies: config.copies,
+      document: clients.document,
+      tableNames: config.tableNames,
+      ...(progress && { onProgress: progress.onProgress }),
+    });
   try {
-    const { result: report, meter } = await measure(() =>
-      checkIntegrity({
-        design: config.design,
-        copies: config.copies,
-        document: clients.document,
-        tableNames: config.tableNames,
-        ...(progress && { onProgress: progress.onProgress }),
-      }),
-    );
+    let settled: { first: number; second: number } | undefined;
+    const { result: report, meter } = await measure(async () => {
+      const first = await check();
+      progress?.stop();
+      if (config.copies !== "stream" || staleCopies(first) === 0) return first;
+      if (!json)
+        console.log(
+          `COPIES=stream: ${copiesCount(staleCopies(first))} stale on the first pass; checking again in ` +
+            `${STREAM_SETTLE_MS / 1000} s, once the stream consumer has had its stated p99 lag to apply pending changes`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, STREAM_SETTLE_MS));
+      progress = json ? undefined : progressReporter();
+      const second = await check();
+      settled = { first: staleCopies(first), second: staleCopies(second) };
+      return second;
+    });
     progress?.stop();
     if (json) console.log(JSON.stringify(report, null, 2));
     else {
       printSummary(report, { requests: meter.requests, readUnits: meter.readUnits });
-      if (config.copies === "stream" && report.violations.some((violation) => violation.kind === "stale_copy"))
-        console.log(
-          "\nCOPIES=stream: a stale copy may be a change the stream consumer has not applied yet; " +
-            "check again once it has caught up (its lag is seconds) before treating it as lost.",
-        );
+      if (settled) console.log(`\n${settledMessage(settled.first, settled.second)}`);
     }
     return report.ok ? 0 : 1;
   } finally {
