@@ -57,9 +57,13 @@ const COVERAGE: Record<string, Coverage> = {
   "pnpm bench --help": { runBy: ["test/docs/cli-help.test.ts", "test/bench/bench.test.ts"] },
   "pnpm compare": { notRun: "default sizes take minutes; the CI-sized run below is the same CLI", partly: [COMPARE] },
   "pnpm compare --users 30 --events 15 --registrations 100 --ops 10": { runBy: [COMPARE] },
-  "pnpm compare --seed other --ops 500 --concurrency 8 --designs single,multi": {
+  "pnpm compare --seed other --ops 500 --concurrency 8 --designs single+sync,multi+none": {
     notRun: "500 operations per pattern and design at the default sizes take minutes",
     partly: ["packages/compare/test/compare.test.ts"],
+  },
+  "pnpm compare --designs single --quick": {
+    notRun: "three cells at the default sizes take minutes; grid.test.ts checks what `single` and `--quick` select",
+    partly: ["packages/compare/test/grid.test.ts"],
   },
   "pnpm compare --mix packages/compare/examples/mix.yaml": { runBy: [COMPARE] },
   "pnpm compare --region eu-west-1 --yes": { notRun: AWS, partly: ["packages/compare/test/refusal.test.ts"] },
