@@ -62,7 +62,7 @@ const COVERAGE: Record<string, Coverage> = {
     partly: ["packages/compare/test/compare.test.ts"],
   },
   "pnpm compare --designs single --quick": {
-    notRun: "three cells at the default sizes take minutes",
+    notRun: "three cells at the default sizes take minutes; grid.test.ts checks what `single` and `--quick` select",
     partly: ["packages/compare/test/grid.test.ts", "packages/compare/test/compare.test.ts"],
   },
   "pnpm compare --mix packages/compare/examples/mix.yaml": { runBy: [COMPARE] },

@@ -110,13 +110,40 @@ function tableBlock(design: DesignResult, definition: TableDefinition, sample: S
 
 const LEGEND = `<p class="legend"><span class="e-user swatch">user (and its email marker)</span><span class="e-event swatch">event</span><span class="e-registration swatch">registration</span></p>`;
 
+/**
+ * Cells whose items and read probes are the same (sync and stream store the same copies) share one panel: six
+ * panels of which two pairs are identical would only make the reader diff them. Grouped in the run's order.
+ */
+export function layoutGroups(designs: readonly DesignResult[]): DesignResult[][] {
+  const groups = new Map<string, DesignResult[]>();
+  for (const design of designs) {
+    // Calls sent together (Query ‖ GetItem) are recorded in the order they answered: compare them as a set.
+    const reads = Object.entries(design.highlights)
+      .map(([pattern, list]) => [pattern, (list ?? []).map((read) => JSON.stringify(read)).sort()])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+    const key = JSON.stringify([design.design, design.samples, reads]);
+    groups.set(key, [...(groups.get(key) ?? []), design]);
+  }
+  return [...groups.values()];
+}
+
+function panelTitle(group: readonly DesignResult[]): string {
+  const [first, ...same] = group;
+  if (!first) return "";
+  if (same.length === 0) return escapeHtml(designName(first.variant));
+  const variants = group.map((design) => `<code>${escapeHtml(design.variant)}</code>`).join(", ");
+  return `${escapeHtml(designName(first.design))} <small>— ${variants}: the same items, so one drawing</small>`;
+}
+
 export function layoutSection(designs: DesignResult[]): string {
   const readPatterns = PATTERNS.filter((pattern) => designs.some((design) => design.highlights?.[pattern.id]?.length));
   const select = `<label>Highlight what a request reads: <select id="ap-select"><option value="">(none)</option>${readPatterns
     .map((pattern) => `<option value="${pattern.id}">${escapeHtml(patternLabel(pattern.id))}</option>`)
     .join("")}</select></label>`;
-  const panels = designs
-    .map((design, index) => {
+  const panels = layoutGroups(designs)
+    .map((group) => {
+      const design = group[0] as DesignResult;
+      const index = designs.indexOf(design);
       const definitions = tableDefinitions(design.design);
       const blocks = design.samples
         .map((sample) => {
@@ -124,12 +151,13 @@ export function layoutSection(designs: DesignResult[]): string {
           return definition ? tableBlock(design, definition, sample) : "";
         })
         .join("");
-      return `<section class="design-panel" data-design="${escapeHtml(design.variant)}"><h3><span class="dot" style="background:${colorOf(index)}"></span>${escapeHtml(
-        designName(design.variant),
+      const variants = group.map((member) => member.variant).join(" ");
+      return `<section class="design-panel" data-design="${escapeHtml(design.variant)}" data-variants="${escapeHtml(variants)}"><h3><span class="dot" style="background:${colorOf(index)}"></span>${panelTitle(
+        group,
       )}</h3><p class="reads" aria-live="polite"></p>${blocks}</section>`;
     })
     .join("");
   return `<section id="layout"><h2>Table layout: why each design answers the way it does</h2>
-<p>The sample's items — one user who organizes and attends, one of their events with its registrations — drawn per design as stored: one row per item, coloured by entity, grouped by partition (key order within a partition is sort-key order, as a Query reads it). Switch a table to an index to see the same items re-grouped by that index's keys; items without the index's keys are not in it. Pick an access pattern to highlight exactly the rows its request returned on these items (recorded from a real request, with its key condition).</p>
+<p>The sample's items — one user who organizes and attends, one of their events with its registrations — drawn per design as stored: one row per item, coloured by entity, grouped by partition (key order within a partition is sort-key order, as a Query reads it). One drawing per distinct layout: cells whose copy strategies store the same items (<code>sync</code> and <code>stream</code> keep the same copies) share a panel. Switch a table to an index to see the same items re-grouped by that index's keys; items without the index's keys are not in it. Pick an access pattern to highlight exactly the rows its request returned on these items (recorded from a real request, with its key condition).</p>
 ${LEGEND}${select}<div class="panels">${panels}</div></section>`;
 }
