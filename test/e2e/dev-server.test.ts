@@ -34,7 +34,9 @@ afterAll(() => {
 });
 
 describe("pnpm dev", () => {
-  it("serves the API on real DynamoDB Local, stops cleanly, and keeps its data across restarts", { timeout: 180_000 }, async () => {
+  it("serves the API on real DynamoDB Local, stops cleanly, and keeps its data across restarts", {
+    timeout: 180_000,
+  }, async () => {
     const ports = { api: await freePort(), dynamo: await freePort() };
     const first = await startDev(ports);
     expect(first.output()).toContain(`/docs`);
