@@ -57,8 +57,15 @@ export async function createTestDatabase(
   design: TableDesign,
   label: string,
   copies: CopyStrategy = DEFAULT_COPIES[design],
-  /** `consumer: false` — a stream cell without its consumer, to see what the request alone writes. */
-  options: { consumer?: boolean } = {},
+  options: {
+    /** `false` — a stream cell without its consumer, to see what the request alone writes. */
+    consumer?: boolean;
+    /**
+     * Bulk data written before a stream cell's stream is turned on (DynamoDB Local writes a streamed table
+     * several times slower): like data that predates COPIES=stream, it makes no stream records.
+     */
+    seed?: (tables: { clients: DynamoClients; tableNames: Record<string, string> }) => Promise<void>;
+  } = {},
 ): Promise<TestDatabase> {
   // Tests check outcomes, not the production latency budget: on a busy 2-core machine a race of hundreds of
   // transactions queues inside DynamoDB Local far longer than the 1 s connect / 2 s per-attempt defaults
@@ -74,8 +81,14 @@ export async function createTestDatabase(
   const streamed = tablesWithStream(design, copies);
   for (const definition of tableDefinitions(design)) {
     await ensureTable(clients.client, definition, tableNames[definition.id] as string, {
-      stream: streamed.includes(definition),
+      stream: streamed.includes(definition) && !options.seed,
     });
+  }
+  if (options.seed) {
+    await options.seed({ clients, tableNames });
+    for (const definition of streamed) {
+      await ensureTable(clients.client, definition, tableNames[definition.id] as string, { stream: true });
+    }
   }
   const storeWith = (options: { cursorSecret: string }) =>
     createStore({ design, copies, document: clients.document, tableNames, cursorSecret: options.cursorSecret });
