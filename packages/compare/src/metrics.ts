@@ -17,11 +17,25 @@ export interface OpRecord {
   writeUnits: number;
   billedReadUnits: number;
   billedWriteUnits: number;
+  /** Where the billed write units went: the table, each index, and what the endpoint did not report. */
+  billedWrites: WriteSplit;
   /** Requests per command (GetItem, Query, …). */
   commands: Record<string, number>;
   latencyMs: number;
   items: number;
   error?: string;
+}
+
+/** Where billed write units went (billing.ts: rules 2 and 4–6). */
+export interface WriteSplit {
+  /** On the base table(s). */
+  table: number;
+  /** Per secondary index: the GSI write amplification. */
+  indexes: Record<string, number>;
+  /** Of the index units, those written by transactions: doubled as DynamoDB Local reports (AWS's docs are silent). */
+  transactionalIndexes: number;
+  /** Billed by AWS's rule where the endpoint reported 0: failed conditional writes, cancelled transactions. */
+  unreported: number;
 }
 
 export function recordOf(
@@ -45,6 +59,12 @@ export function recordOf(
     writeUnits: sum(calls.map((call) => call.writeUnits)),
     billedReadUnits: billed.readUnits,
     billedWriteUnits: billed.writeUnits,
+    billedWrites: {
+      table: billed.tableWriteUnits,
+      indexes: billed.indexWriteUnits,
+      transactionalIndexes: billed.transactionalIndexWriteUnits,
+      unreported: billed.unreportedWriteUnits,
+    },
     commands,
     latencyMs,
     items,
@@ -70,6 +90,8 @@ export interface CostFigures {
   writeUnitsPerOp: number;
   billedReadUnitsPerOp: number;
   billedWriteUnitsPerOp: number;
+  /** `billedWriteUnitsPerOp` split: table, each index, transactional index writes, unreported (absent in old runs). */
+  billedWritesPerOp?: WriteSplit;
   costPerMillionOps: number;
   itemsPerOp: number;
   commandsPerOp: Record<string, number>;
@@ -167,6 +189,7 @@ export function costFigures(records: readonly OpRecord[], prices: Prices): CostF
     writeUnitsPerOp: mean((record) => record.writeUnits),
     billedReadUnitsPerOp,
     billedWriteUnitsPerOp,
+    billedWritesPerOp: meanSplit(records),
     costPerMillionOps: round(
       costPerMillionOps({ readUnits: billedReadUnitsPerOp, writeUnits: billedWriteUnitsPerOp }, prices),
     ),
@@ -174,6 +197,25 @@ export function costFigures(records: readonly OpRecord[], prices: Prices): CostF
     commandsPerOp: Object.fromEntries(
       [...commands].sort().map((command) => [command, mean((record) => record.commands[command] ?? 0)]),
     ),
+  };
+}
+
+function meanSplit(records: readonly OpRecord[]): WriteSplit {
+  const n = records.length || 1;
+  const indexes: Record<string, number> = {};
+  for (const record of records)
+    for (const [name, units] of Object.entries(record.billedWrites.indexes))
+      indexes[name] = (indexes[name] ?? 0) + units;
+  const mean = (pick: (split: WriteSplit) => number) => round(sum(records.map((r) => pick(r.billedWrites))) / n);
+  return {
+    table: mean((split) => split.table),
+    indexes: Object.fromEntries(
+      Object.keys(indexes)
+        .sort()
+        .map((name) => [name, round((indexes[name] as number) / n)]),
+    ),
+    transactionalIndexes: mean((split) => split.transactionalIndexes),
+    unreported: mean((split) => split.unreported),
   };
 }
 

@@ -110,8 +110,20 @@ describe("pnpm compare (small run on DynamoDB Local)", () => {
     expect(multiLarge?.requests).toBe(multiSmall?.requests);
     expect(multiLarge?.copyMaintenance.inRequest.requestsPerOp).toBe(0);
 
+    // GSI write amplification apart: a new event is one table write plus its index entries (date, organizer), and
+    // the split adds up to the billed total.
+    for (const design of result.designs) {
+      const ap5 = design.patterns.find((stats) => stats.pattern === "AP5");
+      const split = ap5?.billedWritesPerOp;
+      const indexUnits = Object.values(split?.indexes ?? {}).reduce((sum, units) => sum + units, 0);
+      expect(indexUnits, design.variant).toBeGreaterThanOrEqual(2);
+      expect((split?.table ?? 0) + indexUnits).toBeCloseTo(ap5?.billedWriteUnitsPerOp ?? -1, 3);
+    }
+
     const markdown = readFileSync(join(first.out, "compare.md"), "utf8");
     const html = readFileSync(join(first.out, "compare.html"), "utf8");
+    expect(markdown).toContain("### Where the write units go");
+    expect(html).toContain('id="write-split"');
     for (const { id } of PATTERNS) {
       expect(markdown).toContain(`| ${id} |`);
       expect(html).toContain(`<strong>${id}</strong>`);

@@ -15,6 +15,7 @@ import { mixSection, pageData, pageScript, scriptJson } from "./mix-section.js";
 import { designName, patternLabel } from "./names.js";
 import { scaleSection } from "./scale.js";
 import { verdictSection } from "./verdict.js";
+import { WRITE_SPLIT_HEADER, WRITE_SPLIT_NOTE, writeSplitRows } from "./write-split.js";
 
 /**
  * compare.html: one self-contained file — inline CSS, SVG and one inline script (bundled from page/script.ts);
@@ -126,6 +127,15 @@ function detailTable(result: ComparisonResult, context: ReportContext): string {
   );
 }
 
+function writeSplitSection(result: ComparisonResult): string {
+  const rows = writeSplitRows(result);
+  if (rows.length === 0) return "";
+  return `<h3 id="write-split">Where the write units go: table and indexes</h3><p>${inline(WRITE_SPLIT_NOTE)}</p>${htmlTable(
+    WRITE_SPLIT_HEADER,
+    rows.map((row) => row.map(escapeHtml)),
+  )}`;
+}
+
 function storage(result: ComparisonResult): string {
   return htmlTable(
     [
@@ -221,6 +231,7 @@ ${layoutSection(result.designs)}
     .map((line) => `<li>${inline(line)}</li>`)
     .join("")}</ul></div>
 <h3>Every pattern, every design</h3>${detailTable(result, context)}
+${writeSplitSection(result)}
 <h3>Where each design wins, and why</h3><ul>${found
     .map(
       (f) =>

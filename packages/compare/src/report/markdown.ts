@@ -10,6 +10,7 @@ import { gridMarkdown } from "./grid-section.js";
 import { money } from "./html-kit.js";
 import { designName } from "./names.js";
 import { quotableSentences } from "./verdict.js";
+import { WRITE_SPLIT_HEADER, WRITE_SPLIT_NOTE, writeSplitRows } from "./write-split.js";
 
 export { designName } from "./names.js";
 
@@ -266,6 +267,9 @@ export function renderMarkdown(result: ComparisonResult, found: Finding[], conte
     );
   }
   out.push(summaryTable(result, found), "", "### Detail", "", detailTable(result), "");
+  const split = writeSplitRows(result);
+  if (split.length > 0)
+    out.push("### Where the write units go", "", WRITE_SPLIT_NOTE, "", table(WRITE_SPLIT_HEADER, split), "");
   const subCases = subCasesTable(result);
   if (subCases)
     out.push(

@@ -6,15 +6,31 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
  * the API's X-Db-* headers and the comparison harness can all ask "what did this operation cost?" the same way.
  * It sits on the client, below both table designs, so both are measured identically.
  */
+/** Read and write capacity units, as DynamoDB reports them. */
+export interface CapacityUnits {
+  readUnits: number;
+  writeUnits: number;
+}
+
 export interface DbCall {
   command: string;
   tables: string[];
   index?: string;
+  /** The call's total: its table(s) and every index together (`CapacityUnits` of each `ConsumedCapacity`). */
   readUnits: number;
   writeUnits: number;
+  /** The base table(s) alone (`ConsumedCapacity.Table`, asked for with `ReturnConsumedCapacity: INDEXES`). */
+  tableUnits: CapacityUnits;
+  /**
+   * Each secondary index apart, by index name: a Query on an index reads here, and a write that adds, changes or
+   * removes an index entry writes here too — the GSI write amplification, seen apart from the table's own write.
+   */
+  indexUnits: Record<string, CapacityUnits>;
   /** Items a transaction touched: AWS bills 2 units per item where DynamoDB Local reports 1. */
   transactionItems: number;
   ok: boolean;
+  /** A failed call's error name (`ConditionalCheckFailedException`, …): billing applies AWS's rule for it. */
+  error?: string;
   durationMs: number;
   /** `performance.now()` when the call was sent: with `durationMs`, which calls overlapped (see `roundTripDepth`). */
   startedMs: number;
@@ -32,6 +48,12 @@ export class Meter {
   }
   get writeUnits(): number {
     return round(this.calls.reduce((sum, call) => sum + call.writeUnits, 0));
+  }
+  /** Write units on secondary indexes, all indexes together: the GSI write amplification of these calls. */
+  get indexWriteUnits(): number {
+    return round(
+      this.calls.reduce((sum, call) => sum + Object.values(call.indexUnits).reduce((s, u) => s + u.writeUnits, 0), 0),
+    );
   }
   get durationMs(): number {
     return this.calls.reduce((sum, call) => sum + call.durationMs, 0);
@@ -123,10 +145,16 @@ const SUPPORTS_CONSUMED_CAPACITY = new Set([
   "TransactWriteItemsCommand",
 ]);
 
-interface CapacityEntry {
+interface Capacity {
   CapacityUnits?: number;
   ReadCapacityUnits?: number;
   WriteCapacityUnits?: number;
+}
+
+interface CapacityEntry extends Capacity {
+  Table?: Capacity;
+  GlobalSecondaryIndexes?: Record<string, Capacity>;
+  LocalSecondaryIndexes?: Record<string, Capacity>;
 }
 
 type CommandInput = Record<string, unknown> & {
@@ -146,27 +174,57 @@ function tablesOf(input: CommandInput): string[] {
   return [];
 }
 
-function sumCapacity(consumed: CapacityEntry | CapacityEntry[] | undefined, isRead: boolean) {
+/** One `Capacity` as read/write units: `CapacityUnits` counts as the command's kind when the split is absent. */
+function unitsOf(capacity: Capacity, isRead: boolean): CapacityUnits {
+  const read = capacity.ReadCapacityUnits;
+  const write = capacity.WriteCapacityUnits;
+  if (read === undefined && write === undefined) {
+    const units = capacity.CapacityUnits ?? 0;
+    return isRead ? { readUnits: units, writeUnits: 0 } : { readUnits: 0, writeUnits: units };
+  }
+  return { readUnits: read ?? 0, writeUnits: write ?? 0 };
+}
+
+const add = (into: CapacityUnits, units: CapacityUnits) => {
+  into.readUnits += units.readUnits;
+  into.writeUnits += units.writeUnits;
+};
+
+/**
+ * Totals, table and per-index units of a response. An entry without `Table` (an endpoint answering `TOTAL` only)
+ * counts wholly as the table's, so the split always adds up to the total.
+ */
+export function splitCapacity(
+  consumed: CapacityEntry | CapacityEntry[] | undefined,
+  isRead: boolean,
+): Pick<DbCall, "readUnits" | "writeUnits" | "tableUnits" | "indexUnits"> {
   const entries = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
-  let readUnits = 0;
-  let writeUnits = 0;
+  const total: CapacityUnits = { readUnits: 0, writeUnits: 0 };
+  const tableUnits: CapacityUnits = { readUnits: 0, writeUnits: 0 };
+  const indexUnits: Record<string, CapacityUnits> = {};
   for (const entry of entries) {
-    const read = entry.ReadCapacityUnits;
-    const write = entry.WriteCapacityUnits;
-    if (read === undefined && write === undefined) {
-      if (isRead) readUnits += entry.CapacityUnits ?? 0;
-      else writeUnits += entry.CapacityUnits ?? 0;
-    } else {
-      readUnits += read ?? 0;
-      writeUnits += write ?? 0;
+    const entryTotal = unitsOf(entry, isRead);
+    add(total, entryTotal);
+    const indexes = { ...entry.LocalSecondaryIndexes, ...entry.GlobalSecondaryIndexes };
+    if (entry.Table === undefined && Object.keys(indexes).length === 0) {
+      add(tableUnits, entryTotal);
+      continue;
+    }
+    add(tableUnits, unitsOf(entry.Table ?? {}, isRead));
+    for (const [name, capacity] of Object.entries(indexes)) {
+      const into = indexUnits[name] ?? { readUnits: 0, writeUnits: 0 };
+      add(into, unitsOf(capacity, isRead));
+      indexUnits[name] = into;
     }
   }
-  return { readUnits, writeUnits };
+  return { ...total, tableUnits, indexUnits };
 }
 
 /**
- * Installs the metering middleware. With `requestCapacity` on, it asks DynamoDB for `TOTAL` consumed capacity
- * on every command that supports it; off (production, `DB_METRICS=0`) it still counts requests.
+ * Installs the metering middleware. With `requestCapacity` on, it asks DynamoDB for `INDEXES` consumed capacity
+ * (the total, and the table and each index apart) on every command that supports it; off (production,
+ * `DB_METRICS=0`) it still counts requests. A failed call is recorded with its error name, and with the capacity
+ * the error carries if any (neither DynamoDB Local nor AWS's error shapes carry one today: see billing.ts).
  */
 export function installMeter(client: DynamoDBClient, options: { requestCapacity: boolean }): void {
   client.middlewareStack.add(
@@ -174,17 +232,18 @@ export function installMeter(client: DynamoDBClient, options: { requestCapacity:
       const command = context.commandName ?? "UnknownCommand";
       const input = args.input as CommandInput;
       if (options.requestCapacity && SUPPORTS_CONSUMED_CAPACITY.has(command)) {
-        input.ReturnConsumedCapacity = "TOTAL";
+        input.ReturnConsumedCapacity = "INDEXES";
       }
       const started = performance.now();
-      const record = (output: { ConsumedCapacity?: CapacityEntry | CapacityEntry[] } | undefined, ok: boolean) => {
+      const record = (output: { ConsumedCapacity?: CapacityEntry | CapacityEntry[] } | undefined, error?: unknown) => {
         const call: DbCall = {
           command: command.replace(/Command$/, ""),
           tables: tablesOf(input),
           ...(input.IndexName ? { index: input.IndexName } : {}),
-          ...sumCapacity(output?.ConsumedCapacity, READS.has(command)),
+          ...splitCapacity(output?.ConsumedCapacity, READS.has(command)),
           transactionItems: input.TransactItems?.length ?? 0,
-          ok,
+          ok: error === undefined,
+          ...(error !== undefined ? { error: errorName(error) } : {}),
           durationMs: performance.now() - started,
           startedMs: started,
           ...(isAdminCall() ? { admin: true as const } : {}),
@@ -194,14 +253,18 @@ export function installMeter(client: DynamoDBClient, options: { requestCapacity:
       };
       try {
         const result = await next(args);
-        record(result.output as { ConsumedCapacity?: CapacityEntry }, true);
+        record(result.output as { ConsumedCapacity?: CapacityEntry });
         return result;
       } catch (error) {
-        record(undefined, false);
+        record(error as { ConsumedCapacity?: CapacityEntry }, error ?? "Error");
         throw error;
       }
     },
     // "initialize" runs once per command, before retries: a retried call is one logical request.
     { step: "initialize", name: "tablelabMeter", priority: "high" },
   );
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error === "string" ? error : "Error";
 }
