@@ -31,7 +31,7 @@ import type { DbCall } from "@tablelab/core";
  *    from the table": 1 WCU if the item does not exist, else by its size. Source:
  *    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.ConditionalWrites.ReturnConsumedCapacity
  *    Neither Local's error nor AWS's error shape carries `ConsumedCapacity`, so Local reports nothing; the totals
- *    bill 1 WCU on the table (the documented minimum, exact for items of 1 KB or less — every item here is).
+ *    bill 1 WCU on the table (the documented minimum, exact for items of 1 KB or less, as the data set's are).
  * 6. A cancelled transaction (`TransactionCanceledException`). The documentation is silent on its capacity; Local
  *    reports nothing. The totals bill the transaction's floor, 2 units per item (its prepare and commit writes at
  *    the sub-KB size, no index writes) — an estimate, shown as such next to Local's 0.
