@@ -5,8 +5,8 @@ import type { TableDefinition } from "@tablelab/core";
 /**
  * Partition traffic for the hot-partition view: for every call made inside `collectTraffic()`, the partition key
  * value(s) it addressed — on the table, or on the index it queried; a Put also lands on each index whose key it
- * carries — with the capacity DynamoDB reported (TOTAL) split evenly between them. Reported, not billed, units:
- * transactions are not doubled here; what matters is where traffic goes.
+ * carries — with the call's total reported capacity (`CapacityUnits`) split evenly between them. Reported, not
+ * billed, units: transactions are not doubled here; what matters is where traffic goes.
  */
 export interface PartitionUnits {
   readUnits: number;

@@ -20,7 +20,7 @@ export const WRITE_SPLIT_HEADER = [
 ];
 
 export const WRITE_SPLIT_NOTE =
-  "Billed write units per operation, split by where DynamoDB reported them (`ReturnConsumedCapacity: INDEXES`): the base table, and every secondary index an operation added, changed or removed an entry of (a key change is two index writes, a delete and a put). Index writes made inside a transaction are billed as DynamoDB Local reports them, doubled like the transaction's items; AWS's documentation is silent, and at the standard rate they would be half. Failed conditional writes (1 WCU each) and cancelled transactions (2 per item) are billed although the endpoint reports nothing. Rules and sources: `docs/comparison.md`.";
+  "Billed write units per operation (the request's own calls; a stream consumer's later copy writes are in the grid), split by where DynamoDB reported them (`ReturnConsumedCapacity: INDEXES`): the base table, and every secondary index an operation added, changed or removed an entry of (a key change is two index writes, a delete and a put). Index writes made inside a transaction are billed as DynamoDB Local reports them, doubled like the transaction's items; AWS's documentation is silent, and at the standard rate they would be half. Failed conditional writes (1 WCU each) and cancelled transactions (2 per item) are billed although the endpoint reports nothing. Rules and sources: `docs/comparison.md`.";
 
 export function writeSplitRows(result: ComparisonResult): string[][] {
   return PATTERNS.flatMap(({ id }) =>

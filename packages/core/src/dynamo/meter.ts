@@ -194,7 +194,7 @@ const add = (into: CapacityUnits, units: CapacityUnits) => {
  * Totals, table and per-index units of a response. An entry without `Table` (an endpoint answering `TOTAL` only)
  * counts wholly as the table's, so the split always adds up to the total.
  */
-export function splitCapacity(
+function splitCapacity(
   consumed: CapacityEntry | CapacityEntry[] | undefined,
   isRead: boolean,
 ): Pick<DbCall, "readUnits" | "writeUnits" | "tableUnits" | "indexUnits"> {
