@@ -6,12 +6,6 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
  * the API's X-Db-* headers and the comparison harness can all ask "what did this operation cost?" the same way.
  * It sits on the client, below both table designs, so both are measured identically.
  */
-/** Read and write capacity units, as DynamoDB reports them. */
-export interface CapacityUnits {
-  readUnits: number;
-  writeUnits: number;
-}
-
 export interface DbCall {
   command: string;
   tables: string[];
@@ -26,7 +20,7 @@ export interface DbCall {
    * removes an index entry writes here too — the GSI write amplification, seen apart from the table's own write.
    */
   indexUnits: Record<string, CapacityUnits>;
-  /** Items a transaction touched: AWS bills 2 units per item where DynamoDB Local reports 1. */
+  /** Items a transaction touched: AWS bills 2 units per item (older DynamoDB Local releases report 1). */
   transactionItems: number;
   ok: boolean;
   /** A failed call's error name (`ConditionalCheckFailedException`, …): billing applies AWS's rule for it. */
@@ -36,6 +30,12 @@ export interface DbCall {
   startedMs: number;
   /** Made inside `runAsAdmin` (an offline admin tool such as `pnpm check-integrity`), not by the API or a benchmark. */
   admin?: true;
+}
+
+/** Read and write capacity units, as DynamoDB reports them. */
+export interface CapacityUnits {
+  readUnits: number;
+  writeUnits: number;
 }
 
 export class Meter {
@@ -48,12 +48,6 @@ export class Meter {
   }
   get writeUnits(): number {
     return round(this.calls.reduce((sum, call) => sum + call.writeUnits, 0));
-  }
-  /** Write units on secondary indexes, all indexes together: the GSI write amplification of these calls. */
-  get indexWriteUnits(): number {
-    return round(
-      this.calls.reduce((sum, call) => sum + Object.values(call.indexUnits).reduce((s, u) => s + u.writeUnits, 0), 0),
-    );
   }
   get durationMs(): number {
     return this.calls.reduce((sum, call) => sum + call.durationMs, 0);
