@@ -43,6 +43,8 @@ const CLIS: Record<string, { does: RegExp; shows: string[] }> = {
       "--cold-runs <n>",
       "(default: 12, --quick: 3)",
       '--design <design> table design the API runs on (choices: "single", "multi", default: "single")',
+      "--copies <strategy> how the API keeps copies of names, as COPIES",
+      "(default: the design's: single → sync, multi → none)",
       "--quick",
       '--out <dir> where to write bench.json and bench.md (default: "reports")',
     ],

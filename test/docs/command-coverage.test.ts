@@ -49,9 +49,11 @@ const COVERAGE: Record<string, Coverage> = {
   'pnpm sst secret set JwtSecret "$(openssl rand -base64 48)" --stage production': { notRun: AWS },
   "TABLELAB_DEV_DB=local pnpm dev:aws": { notRun: AWS, partly: ["test/infra/sst-dev-database.test.ts"] },
   "pnpm bench --duration 20 --cold-runs 20": { notRun: "≈ 8 minutes of load", partly: ["test/docs/cli-help.test.ts"] },
+  "pnpm bench --copies stream": { runBy: ["test/bench/bench.test.ts"] },
   "pnpm bench --design multi": { notRun: "≈ 5 minutes of load", partly: ["test/docs/cli-help.test.ts"] },
   "pnpm bench --quick": {
-    notRun: "minutes on a shared 2-core machine; test/bench/bench.test.ts runs the same CLI with --quick --duration 1",
+    notRun:
+      "minutes on a shared 2-core machine; test/bench/bench.test.ts runs it with --copies stream --duration 1 appended",
     partly: ["test/bench/bench.test.ts"],
   },
   "pnpm bench --help": { runBy: ["test/docs/cli-help.test.ts", "test/bench/bench.test.ts"] },

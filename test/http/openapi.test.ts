@@ -1,6 +1,7 @@
+import { createStore } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
-import { DESIGNS } from "../support/database.js";
-import { expectError, uniqueEmail, useTestApp } from "../support/http.js";
+import { DESIGNS, TEST_CURSOR_SECRET } from "../support/database.js";
+import { expectError, httpClient, uniqueEmail, useTestApp } from "../support/http.js";
 
 interface Operation {
   operationId?: string;
@@ -58,7 +59,15 @@ const ROUTES: Array<{
     body: "required",
     auth: true,
     success: "200",
-    errors: ["invalid_json", "validation_failed", "unauthorized", "forbidden", "not_found", "email_taken"],
+    errors: [
+      "invalid_json",
+      "validation_failed",
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "email_taken",
+      "too_many_copies",
+    ],
   },
   {
     method: "get",
@@ -120,6 +129,7 @@ const ROUTES: Array<{
       "forbidden",
       "not_found",
       "capacity_conflict",
+      "too_many_copies",
       "precondition_failed",
     ],
   },
@@ -193,6 +203,7 @@ const STATUS: Record<string, string> = {
   already_registered: "409",
   event_full: "409",
   capacity_conflict: "409",
+  too_many_copies: "409",
   precondition_failed: "412",
   payload_too_large: "413",
   unsupported_media_type: "415",
@@ -264,6 +275,39 @@ describe.each(DESIGNS)("GET /openapi.json (%s design)", (design) => {
     expect(document.paths["/events"].post.responses["201"].headers).toHaveProperty("Location");
     expect(document.paths["/events/{eventId}/registrations"].post.responses["201"].headers).toHaveProperty("Location");
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("answers a change past the copy bound with the 409 too_many_copies its PATCH routes list", async () => {
+    // COPIES=sync with a bound of 1 over the same tables: two copies of a name are one too many for a request.
+    const { db } = t();
+    const bounded = httpClient(
+      createStore({
+        design,
+        copies: "sync",
+        maxSyncCopies: 1,
+        document: db.clients.document,
+        tableNames: db.tableNames,
+        cursorSecret: TEST_CURSOR_SECRET,
+      }),
+      { copies: "sync" },
+    );
+    const organizer = await t().signUp();
+    const [first, second] = [await t().createEvent(organizer.token), await t().createEvent(organizer.token)];
+    const attendee = await t().signUp();
+    for (const event of [first, second]) await t().register(attendee.token, event.eventId);
+    await t().register(organizer.token, first.eventId);
+
+    const rename = { json: { name: "Renamed" } };
+    expectError(
+      await bounded.patch(`/users/${attendee.user.userId}`, { token: attendee.token, ...rename }),
+      409,
+      "too_many_copies",
+    );
+    expectError(
+      await bounded.patch(`/events/${first.eventId}`, { token: organizer.token, ...rename }),
+      409,
+      "too_many_copies",
+    );
   });
 
   it("documents the resources as api.md defines them", async () => {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DescribeTableCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { createDynamoClients } from "@tablelab/core";
+import { createDynamoClients, createStore } from "@tablelab/core";
 import { freePort, isDynamoDbAnswering, startDynamoDbLocal } from "@tablelab/core/local";
 import { afterEach, beforeEach, expect, inject, it } from "vitest";
 import { DEV_DATABASE_COMMAND } from "../../stacks/dev-database-mode.js";
@@ -28,8 +28,8 @@ afterEach(async () => {
   rmSync(dataDirectory, { recursive: true, force: true });
 });
 
-/** Starts the command as the DevCommand would, linked to a table named `tableName`. */
-function startCommand(endpoint: string, tableName: string) {
+/** Starts the command as the DevCommand would, linked to a table named `tableName` (plus `env`, e.g. COPIES). */
+function startCommand(endpoint: string, tableName: string, env: Record<string, string> = {}) {
   const child = spawn("sh", ["-c", DEV_DATABASE_COMMAND], {
     cwd: root,
     detached: true,
@@ -41,6 +41,7 @@ function startCommand(endpoint: string, tableName: string) {
       TABLE_DESIGN: "single",
       SST_RESOURCE_App: JSON.stringify({ name: "tablelab", stage: "alice" }),
       SST_RESOURCE_Table: JSON.stringify({ name: tableName, type: "sst.aws.Dynamo" }),
+      ...env,
     },
   });
   started = child;
@@ -122,17 +123,20 @@ function ownStartTime(): string {
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] as string;
 }
 
+/** Records, as `pnpm dev`'s registry of running instances does, that it (this process) runs the DynamoDB on `port`. */
+function claimAsPnpmDev(port: number): void {
+  mkdirSync(join(dataDirectory, "run"), { recursive: true });
+  const claim = { owner: { pid: process.pid, startTime: ownStartTime() }, dynamodbLocalPort: port };
+  writeFileSync(join(dataDirectory, "run", `dynamodb-${port}.json`), JSON.stringify(claim));
+}
+
 it("reuses the DynamoDB Local of a running pnpm dev, adds the stage's table, and leaves it running", async () => {
   const local = await startDynamoDbLocal({ maxHeap: "256m" });
   try {
     // How `pnpm dev` records the DynamoDB Local it started: its registry of running instances (this process
     // stands in for the owner), or the older pid file of the java process.
     const records = [
-      () => {
-        mkdirSync(join(dataDirectory, "run"));
-        const claim = { owner: { pid: process.pid, startTime: ownStartTime() }, dynamodbLocalPort: local.port };
-        writeFileSync(join(dataDirectory, "run", `dynamodb-${local.port}.json`), JSON.stringify(claim));
-      },
+      () => claimAsPnpmDev(local.port),
       () => {
         rmSync(join(dataDirectory, "run"), { recursive: true });
         writeFileSync(join(dataDirectory, "dynamodb-local.pid"), String(local.pid));
@@ -144,6 +148,8 @@ it("reuses the DynamoDB Local of a running pnpm dev, adds the stage's table, and
       const command = startCommand(local.endpoint, tableName);
       await command.waitFor(`created table ${tableName}`);
       expect(command.output().stdout).toContain("using the DynamoDB Local of the running `pnpm dev`");
+      // A sync stage (the single design's default) has copies to keep but no stream to follow.
+      expect(command.output().stdout).not.toContain("copy consumer");
       expect(await tableExists(local.endpoint, tableName)).toBe(true);
       await stopGroup(command.child);
       expect(await isDynamoDbAnswering(local.endpoint)).toBe(true);
@@ -172,4 +178,48 @@ it("starts DynamoDB Local itself when nothing answers, keeps the data under .dat
   }
   expect(alive(pid)).toBe(false);
   expect(await isDynamoDbAnswering(endpoint)).toBe(false);
+}, 240_000);
+
+it("on a COPIES=stream stage, keeps the copies converging with the local stream consumer, stopped with sst dev", async () => {
+  // The run's shared DynamoDB Local stands in for pnpm dev's (this process claims it): no second JVM.
+  const endpoint = inject("dynamoEndpoint");
+  claimAsPnpmDev(Number(new URL(endpoint).port));
+  const tableName = `tablelab-alice-stream-TableTable-${Date.now()}`;
+  const command = startCommand(endpoint, tableName, { COPIES: "stream" });
+  await command.waitFor("copy consumer following the streams");
+
+  // What the function of `sst dev` does on that stage: it writes the original only; the copy follows the stream.
+  const clients = createDynamoClients({ endpoint, requestTimeoutMs: 30_000 });
+  try {
+    const store = createStore({
+      design: "single",
+      copies: "stream",
+      document: clients.document,
+      tableNames: { Table: tableName },
+      cursorSecret: "sst-dev-database-test",
+    });
+    const organizer = await store.createUser({ name: "Organizer", email: `o-${Date.now()}@example.com` });
+    const attendee = await store.createUser({ name: "Before", email: `a-${Date.now()}@example.com` });
+    const event = await store.createEvent(organizer.userId, { name: "Meetup", date: "2031-01-01", capacity: 5 });
+    await store.register(event.eventId, attendee.userId);
+    await store.updateUser(attendee.userId, attendee.userId, { name: "After" });
+    const copiedName = async () => (await store.listRegistrations(event.eventId, { limit: 10 })).items[0]?.user.name;
+    for (let waited = 0; (await copiedName()) !== "After" && waited < 30_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await copiedName()).toBe("After");
+  } finally {
+    clients.destroy();
+  }
+
+  // Ctrl-C, as sst dev stops it: the consumer stops, and every process of the command ends.
+  const group = -(command.child.pid as number);
+  await stopGroup(command.child);
+  for (let waited = 0; alive(group) && waited < 20_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(alive(group)).toBe(false);
+  expect(command.output().stdout).toContain("copy consumer stopped");
+  expect(command.output().stderr).not.toContain("copy consumer:");
+  expect(await isDynamoDbAnswering(endpoint)).toBe(true);
 }, 240_000);

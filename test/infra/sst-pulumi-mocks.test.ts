@@ -422,13 +422,13 @@ describe("sst dev with TABLELAB_DEV_DB=local", () => {
       command: "pnpm exec tsx scripts/sst-dev-database.ts",
       autostart: true,
       links: ["Table"],
-      environment: { DYNAMODB_ENDPOINT: "http://127.0.0.1:8000", TABLE_DESIGN: "single" },
+      environment: { DYNAMODB_ENDPOINT: "http://127.0.0.1:8000", TABLE_DESIGN: "single", COPIES: "sync" },
       aws: {},
     });
     const multi = succeeded("aliceMultiDevLocal");
     expect(devCommandOf(multi)).toMatchObject({
       links: tableDefinitions("multi").map(({ id }) => id),
-      environment: { DYNAMODB_ENDPOINT: "http://127.0.0.1:8123", TABLE_DESIGN: "multi" },
+      environment: { DYNAMODB_ENDPOINT: "http://127.0.0.1:8123", TABLE_DESIGN: "multi", COPIES: "none" },
     });
   });
 

@@ -1,9 +1,11 @@
 /**
- * pnpm bench [--duration s] [--cold-runs n] [--design single|multi] [--quick] [--out dir]   (--help: what and defaults)
+ * pnpm bench [--duration s] [--cold-runs n] [--design single|multi] [--copies none|sync|stream] [--quick] [--out dir]
+ *   (--help: what and defaults)
  *
  * API overhead: the real API node server, a bare Hono + lib-dynamodb server and the same bare server reading
  * through ElectroDB (the ElectroDB floor), each in its own process, on one DynamoDB Local, loaded by autocannon
- * in another process at -c 1 and -c 8 (interleaved A B C C B A).
+ * in another process at -c 1 and -c 8 (interleaved A B C C B A). The API runs the (design × copies) cell asked
+ * for; under COPIES=stream the local stream consumer runs beside it, as under `pnpm dev`, and stops with the run.
  * Cold start: the Lambda handler bundled as SST bundles it, a bare handler and the bare handler reading through
  * ElectroDB, sizes, then import + first response in fresh node processes (rotating which goes first). Prints the figures and PASS/FAIL per target; writes
  * reports/bench.json and reports/bench.md.
@@ -11,7 +13,15 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join, resolve } from "node:path";
-import { parseTableDesign, TABLE_DESIGNS, type TableDesign } from "@tablelab/core";
+import {
+  COPY_STRATEGIES,
+  type CopyStrategy,
+  DEFAULT_COPIES,
+  parseCopyStrategy,
+  parseTableDesign,
+  TABLE_DESIGNS,
+  type TableDesign,
+} from "@tablelab/core";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type ColdStartResult, measureColdStart } from "./coldstart.js";
 import { measureOverhead, type OverheadResult } from "./overhead.js";
@@ -53,6 +63,13 @@ const program = new Command("pnpm bench")
     positiveInteger,
   )
   .addOption(new Option("--design <design>", "table design the API runs on").choices(TABLE_DESIGNS).default("single"))
+  .addOption(
+    new Option(
+      "--copies <strategy>",
+      "how the API keeps copies of names, as COPIES; under stream the local stream consumer runs beside it " +
+        `(default: the design's: ${TABLE_DESIGNS.map((name) => `${name} → ${DEFAULT_COPIES[name]}`).join(", ")})`,
+    ).choices(COPY_STRATEGIES),
+  )
   .option("--quick", "smoke test: short runs, no warm-up, few cold starts; figures not meaningful", false)
   .option("--out <dir>", "where to write bench.json and bench.md", "reports")
   // One line per error (commander's own message, as every tablelab CLI words it), never the help text.
@@ -65,6 +82,7 @@ const values = program.opts<{
   duration?: number;
   coldRuns?: number;
   design: string;
+  copies?: string;
   quick: boolean;
   out: string;
 }>();
@@ -72,6 +90,7 @@ const quick = values.quick;
 const seconds = values.duration ?? (quick ? 1.5 : 10);
 const coldRuns = values.coldRuns ?? (quick ? 3 : 12);
 const design: TableDesign = parseTableDesign(values.design);
+const copies: CopyStrategy = parseCopyStrategy(values.copies, design);
 const outDir = resolve(values.out);
 
 export interface BenchReport {
@@ -84,6 +103,7 @@ export interface BenchReport {
     rounds: number;
     coldRuns: number;
     design: TableDesign;
+    copies: CopyStrategy;
   };
   overhead: OverheadResult;
   coldStart: ColdStartResult;
@@ -94,10 +114,9 @@ export interface BenchReport {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const log = (line: string) => console.log(line);
 const startedAt = new Date().toISOString();
-log(`pnpm bench: ${quick ? "quick (smoke test)" : "full"} run, API on the ${design} design`);
-log("starting DynamoDB Local and seeding…");
-const designs: TableDesign[] = design === "single" ? ["single"] : ["single", design];
-const db = await startDatabase(designs);
+log(`pnpm bench: ${quick ? "quick (smoke test)" : "full"} run, API on the ${design} design, COPIES=${copies}`);
+log(`starting DynamoDB Local and seeding${copies === "stream" ? ", then the local stream consumer" : ""}…`);
+const db = await startDatabase({ design, copies });
 const scratch = join(root, "dist/bench");
 try {
   const warmupSeconds = quick ? 0 : 2;
@@ -107,8 +126,11 @@ try {
     root,
     endpoint: db.local.endpoint,
     design,
-    apiEventId: db.events[design] as string,
-    baselineEventId: db.events.single as string,
+    copies,
+    apiTablePrefix: db.api.tablePrefix,
+    apiEventId: db.api.eventId,
+    baselineEventId: db.baseline.eventId,
+    sharesBaselineItems: db.api.sharesBaselineItems,
     seconds,
     warmupSeconds,
     rounds,
@@ -120,7 +142,7 @@ try {
     root,
     out: scratch,
     endpoint: db.local.endpoint,
-    eventId: db.events.single as string,
+    eventId: db.baseline.eventId,
     runs: coldRuns,
     log,
   });
@@ -132,7 +154,7 @@ try {
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
     },
-    options: { quick, seconds, warmupSeconds, rounds, coldRuns, design },
+    options: { quick, seconds, warmupSeconds, rounds, coldRuns, design, copies },
     overhead,
     coldStart,
     targets: targetsOf(overhead, coldStart),

@@ -101,7 +101,7 @@ export function renderMarkdown(report: BenchReport): string {
   parts.push(
     `${options.quick ? "**Quick run (smoke test): the figures are not meaningful.** " : ""}` +
       `${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, ${machine.platform}. ` +
-      `API design: ${options.design}; ${options.seconds} s of load per server, route and concurrency ` +
+      `API design: ${options.design}, COPIES=${options.copies}; ${options.seconds} s of load per server, route and concurrency ` +
       `(${options.rounds === 2 ? "two interleaved halves, A B C C B A" : "one run each"}) after ` +
       `${options.warmupSeconds > 0 ? `a ${options.warmupSeconds} s warm-up` : "no warm-up"}; ` +
       `${options.coldRuns} cold starts per handler.`,

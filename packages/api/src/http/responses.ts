@@ -1,5 +1,5 @@
 import type { createRoute } from "@hono/zod-openapi";
-import type { StoredUser, User } from "@tablelab/core";
+import { MAX_SYNC_COPIES, type StoredUser, type User } from "@tablelab/core";
 import { ERROR_STATUS, type ErrorCode } from "./errors.js";
 import { ErrorSchema } from "./schemas.js";
 
@@ -17,6 +17,7 @@ const retryAfter = (required: boolean, when: string) => ({
 /** What a code's response says beyond its name: the conditions a client could not guess from the code alone. */
 const NOTES: Partial<Record<ErrorCode, string>> = {
   validation_failed: "also for a query parameter or body field the operation does not list",
+  too_many_copies: `the change would rewrite more than ${MAX_SYNC_COPIES} stored copies in one request (a rename under COPIES=sync, or an event's date change under COPIES=none); nothing is written`,
 };
 
 /** OpenAPI response entries for the error codes a route can answer with (plus the ones every route can). */

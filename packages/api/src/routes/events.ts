@@ -125,6 +125,7 @@ const updateEvent = createRoute({
       "forbidden",
       "not_found",
       "capacity_conflict",
+      "too_many_copies",
       "precondition_failed",
       "payload_too_large",
       "unsupported_media_type",

@@ -96,6 +96,7 @@ const updateUser = createRoute({
       "forbidden",
       "not_found",
       "email_taken",
+      "too_many_copies",
       "payload_too_large",
       "unsupported_media_type",
     ),
