@@ -7,6 +7,7 @@ import {
   createEntities,
   createStore,
   type Event,
+  KEYS,
   type Store,
   singleTable,
   TooManyCopiesError,
@@ -73,7 +74,7 @@ describe.each(COPY_STRATEGIES)("single table, COPIES=%s", (copies) => {
 
     expect((await storedUser(attendee.userId))?.revision).toBe(1);
     const item = await storedRegistration(event.eventId, attendee.userId);
-    expect(item?.gsi1sk).toBe(`EVENT#2030-01-02#${event.eventId}`);
+    expect(item?.gsi1sk).toBe(`${KEYS.attended}2030-01-02#${event.eventId}`);
     expect(copiesOf(item)).toEqual(
       copies === "none"
         ? { eventDate: "2030-01-02", eventVersion: 1 }
@@ -132,13 +133,18 @@ describe.each(COPY_STRATEGIES)("single table, COPIES=%s", (copies) => {
     const updated = await store().updateEvent(event.eventId, organizer.userId, changes);
     const stored = await Promise.all(attendees.map((user) => storedRegistration(event.eventId, user.userId)));
     const expected = {
-      none: { eventDate: "2030-03-03", eventVersion: 2, gsi1sk: `EVENT#2030-03-03#${event.eventId}` },
-      sync: { eventName: "New", eventDate: "2030-03-03", eventVersion: 2, gsi1sk: `EVENT#2030-03-03#${event.eventId}` },
+      none: { eventDate: "2030-03-03", eventVersion: 2, gsi1sk: `${KEYS.attended}2030-03-03#${event.eventId}` },
+      sync: {
+        eventName: "New",
+        eventDate: "2030-03-03",
+        eventVersion: 2,
+        gsi1sk: `${KEYS.attended}2030-03-03#${event.eventId}`,
+      },
       stream: {
         eventName: "Old",
         eventDate: "2030-02-02",
         eventVersion: 1,
-        gsi1sk: `EVENT#2030-02-02#${event.eventId}`,
+        gsi1sk: `${KEYS.attended}2030-02-02#${event.eventId}`,
       },
     }[copies];
     for (const item of stored) {

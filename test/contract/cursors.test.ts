@@ -1,4 +1,4 @@
-import { InvalidCursorError, measure, type Page, type PageRequest } from "@tablelab/core";
+import { InvalidCursorError, itemKeys, measure, type Page, type PageRequest } from "@tablelab/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GRID } from "../support/database.js";
 import { collectPages, makeEvent, makeUsers, useDatabase } from "../support/fixtures.js";
@@ -125,7 +125,7 @@ describe.each(GRID)("cursors — %s", ({ design, copies }) => {
         "🎟️.🎟️",
         "a".repeat(5000),
         `${good}${"A".repeat(5000 - good.length)}`,
-        Buffer.from(JSON.stringify({ pk: "EVENT#x", sk: "$EVENT" })).toString("base64"),
+        Buffer.from(JSON.stringify(itemKeys.event("x"))).toString("base64"),
       ];
       for (const cursor of bad) await expectRefused(list, cursor);
     }

@@ -1,4 +1,4 @@
-import { type Event, NotFoundError } from "@tablelab/core";
+import { type Event, KEYS, NotFoundError } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
 import { GRID } from "../support/database.js";
 import {
@@ -40,7 +40,7 @@ describe.each(GRID)("event lists (AP7–AP9) — %s", ({ design, copies }) => {
       const created: Event[] = [];
       for (const [i, date] of [...inside, ...outside].entries()) {
         const organizer = i % 2 ? alice : bob;
-        created.push(await makeEvent(store(), organizer.userId, { date, name: `#${i} $EVENT` }));
+        created.push(await makeEvent(store(), organizer.userId, { date, name: `#${i} ${KEYS.eventItem}` }));
       }
       const expected = created.filter((event) => inside.includes(event.date)).sort(byDateThenId);
       expect(expected).toHaveLength(inside.length);

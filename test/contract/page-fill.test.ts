@@ -3,6 +3,8 @@ import {
   type BucketQueries,
   createStore,
   type Event,
+  IDENTIFIERS,
+  KEYS,
   measure,
   type Page,
   type PageRequest,
@@ -167,7 +169,13 @@ async function putHiddenItems(
     await db.clients.document.send(
       new PutCommand({
         TableName: db.tableNames.Table,
-        Item: { pk: `LEGACY#${entity}#${i}#${Math.random()}`, sk: "LEGACY", ...key, __edb_e__: entity, __edb_v__: "0" },
+        Item: {
+          pk: `LEGACY#${entity}#${i}#${Math.random()}`,
+          sk: "LEGACY",
+          ...key,
+          [IDENTIFIERS.entity]: entity,
+          [IDENTIFIERS.version]: "0",
+        },
       }),
     );
   }
@@ -190,12 +198,12 @@ describe("single table: a collection page whose items ElectroDB filters out read
     for (const other of events.slice(1)) await store().register(other.eventId, focus.userId);
 
     // Six hidden items before, between and after the children of each collection.
-    const organizerKeys = ["EVENT#2070-01-01#", "EVENT#2070-01-06#", "EVENT#2070-01-07#", "EVENT#2070-03-06#"];
+    const organizerKeys = ["2070-01-01#", "2070-01-06#", "2070-01-07#", "2070-03-06#", "2070-05-01#", "2070-05-02#"];
     await putHiddenItems(
       db(),
-      [...organizerKeys, "EVENT#2070-05-01#", "EVENT#2070-05-02#"].map((gsi2sk) => ({
-        gsi2pk: `ORGANIZER#${organizer.userId}`,
-        gsi2sk,
+      organizerKeys.map((dateKey) => ({
+        gsi2pk: `${KEYS.organizer}${organizer.userId}`,
+        gsi2sk: `${KEYS.organized}${dateKey}`,
       })),
       "event",
     );
@@ -203,15 +211,17 @@ describe("single table: a collection page whose items ElectroDB filters out read
     await putHiddenItems(
       db(),
       ["0", `${sortedUsers[0]}A`, `${sortedUsers[0]}B`, `${sortedUsers[1]}A`, `${sortedUsers[3]}A`, "~"].map(
-        (userPart) => ({ pk: `EVENT#${event.eventId}`, sk: `REG#${userPart}` }),
+        (userPart) => ({ pk: `${KEYS.event}${event.eventId}`, sk: `${KEYS.registration}${userPart}` }),
       ),
       "registration",
     );
     await putHiddenItems(
       db(),
-      ["EVENT#2070-01-01#", "EVENT#2070-01-06#", "EVENT#2070-01-07#", "EVENT#2070-02-06#", "EVENT#2071", "F"].map(
-        (gsi1sk) => ({ gsi1pk: `ATTENDEE#${focus.userId}`, gsi1sk }),
-      ),
+      // The last sorts after every registration's key.
+      ["2070-01-01#", "2070-01-06#", "2070-01-07#", "2070-02-06#", "2071", "~"].map((dateKey) => ({
+        gsi1pk: `${KEYS.attendee}${focus.userId}`,
+        gsi1sk: dateKey === "~" ? "~" : `${KEYS.attended}${dateKey}`,
+      })),
       "registration",
     );
 

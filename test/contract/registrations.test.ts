@@ -3,6 +3,7 @@ import {
   type Event,
   EventFullError,
   ForbiddenError,
+  KEYS,
   NotFoundError,
   type Registration,
   UpdateEventInput,
@@ -49,7 +50,7 @@ describe.each(GRID)("registrations (AP12–AP16) — %s", ({ design, copies }) =
       const organizer = await makeUser(store());
       const attendee = await makeUser(store(), { name: "Ada #1 $x" });
       const event = await makeEvent(store(), organizer.userId, {
-        name: "Gala $EVENT#",
+        name: `Gala ${KEYS.eventItem}#`,
         venue: "Hall",
         date: "2027-05-04",
       });
@@ -59,7 +60,7 @@ describe.each(GRID)("registrations (AP12–AP16) — %s", ({ design, copies }) =
         userId: attendee.userId,
         registeredAt: expect.stringMatching(ISO_MS),
         user: { name: "Ada #1 $x" },
-        event: { name: "Gala $EVENT#", date: "2027-05-04", venue: "Hall" },
+        event: { name: `Gala ${KEYS.eventItem}#`, date: "2027-05-04", venue: "Hall" },
       });
       expect(await store().getEvent(event.eventId)).toEqual({ ...event, registeredCount: 1 });
       expect((await store().listRegistrations(event.eventId, { limit: 10 })).items).toEqual([registration]);

@@ -4,6 +4,7 @@ import {
   EmailTakenError,
   type Event,
   ForbiddenError,
+  KEYS,
   NotFoundError,
   ULID_PATTERN,
   UpdateUserInput,
@@ -64,7 +65,7 @@ describe.each(GRID)("users (AP1–AP4) — %s", ({ design, copies }) => {
 
     it("keeps '#' and '$' in names and emails as plain data", async () => {
       const email = `a#b$c-${Date.now()}@ex$ample.com`;
-      const user = await makeUser(store(), { email, name: "USER#$EVENT $USER" });
+      const user = await makeUser(store(), { email, name: `${KEYS.user}${KEYS.eventItem} ${KEYS.userInCollection}` });
       expect(user.email).toBe(email.toLowerCase());
       expect(await store().getUser(user.userId)).toEqual(user);
       expect(await store().findUserByEmail(email.toUpperCase())).toEqual(user);

@@ -78,6 +78,7 @@ const COVERAGE: Record<string, Coverage> = {
     partly: ["packages/compare/test/refusal.test.ts"],
   },
   "pnpm exec tsx packages/bench/src/pagination.ts": { runBy: ["test/bench/pagination-figures.test.ts"] },
+  "pnpm exec tsx packages/compare/src/lean-items.ts": { runBy: ["packages/compare/test/lean-items.test.ts"] },
 };
 
 describe("every documented shell command is run by a test, or says why not", () => {

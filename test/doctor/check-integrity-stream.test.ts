@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { STATED_P99_LAG_MS, tablesWithStream } from "@tablelab/core";
+import { itemKeys, STATED_P99_LAG_MS, tablesWithStream } from "@tablelab/core";
 import { startLocalCopyConsumer } from "@tablelab/core/local";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { converged } from "../support/convergence.js";
@@ -50,7 +50,7 @@ describe.each(GRID.filter((cell) => cell.copies === "stream"))("pnpm check-integ
 
   const registration = () =>
     design === "single"
-      ? { TableName: db.tableNames.Table, Key: { pk: `EVENT#${ids.event}`, sk: `REG#${ids.attendee}` } }
+      ? { TableName: db.tableNames.Table, Key: itemKeys.registration(ids.event, ids.attendee) }
       : { TableName: db.tableNames.Registrations, Key: { eventId: ids.event, userId: ids.attendee } };
   const setEventName = (name: string) =>
     db.clients.document.send(

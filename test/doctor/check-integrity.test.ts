@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp, idempotencyRunnerFor, mintToken, silentLogger } from "@tablelab/api";
-import { type DbCall, onDbCall } from "@tablelab/core";
+import { type DbCall, itemKeys, KEYS, onDbCall } from "@tablelab/core";
 import { checkIntegrity, type IntegrityReport } from "@tablelab/core/doctor";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { converged } from "../support/convergence.js";
@@ -33,19 +33,19 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
   const at = {
     user: (userId: string) =>
       design === "single"
-        ? { TableName: table("Table"), Key: { pk: `USER#${userId}`, sk: "PROFILE" } }
+        ? { TableName: table("Table"), Key: itemKeys.user(userId) }
         : { TableName: table("Users"), Key: { userId } },
     marker: (email: string) =>
       design === "single"
-        ? { TableName: table("Table"), Key: { pk: `EMAIL#${email}`, sk: "EMAIL" } }
+        ? { TableName: table("Table"), Key: itemKeys.emailMarker(email) }
         : { TableName: table("Emails"), Key: { email } },
     event: (eventId: string) =>
       design === "single"
-        ? { TableName: table("Table"), Key: { pk: `EVENT#${eventId}`, sk: "$EVENT" } }
+        ? { TableName: table("Table"), Key: itemKeys.event(eventId) }
         : { TableName: table("Events"), Key: { eventId } },
     registration: (eventId: string, userId: string) =>
       design === "single"
-        ? { TableName: table("Table"), Key: { pk: `EVENT#${eventId}`, sk: `REG#${userId}` } }
+        ? { TableName: table("Table"), Key: itemKeys.registration(eventId, userId) }
         : { TableName: table("Registrations"), Key: { eventId, userId } },
   };
   /** Raw document-client commands: the corruptions bypass the Store on purpose. */
@@ -191,7 +191,8 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
     const report = await corrupted(async () => {
       const where = at.registration(ids.march, ids.bob);
       const item = { ...(await send.get(where)), userId: STRANGER };
-      if (design === "single") Object.assign(item, { sk: `REG#${STRANGER}`, gsi1pk: `ATTENDEE#${STRANGER}` });
+      if (design === "single")
+        Object.assign(item, { sk: `${KEYS.registration}${STRANGER}`, gsi1pk: `${KEYS.attendee}${STRANGER}` });
       await send.put(where.TableName, item);
       return () => send.delete(at.registration(ids.march, STRANGER));
     });
@@ -247,7 +248,7 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
     const where = at.registration(ids.march, ids.bob);
     const report = await corrupted(() =>
       design === "single"
-        ? change(where, { gsi1sk: `EVENT#2027-03-01#${ids.march}` })
+        ? change(where, { gsi1sk: `${KEYS.attended}2027-03-01#${ids.march}` })
         : change(where, { dateEventId: `2027-03-11#${ids.march}` }),
     );
     expect(kinds(report)).toEqual(["stale_key"]);
@@ -325,7 +326,7 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
   it("reports an event in the wrong month bucket", async () => {
     const where = at.event(ids.march);
     const report = await corrupted(() =>
-      design === "single" ? change(where, { gsi1pk: "MONTH#2027-02" }) : change(where, { month: "2027-02" }),
+      design === "single" ? change(where, { gsi1pk: `${KEYS.month}2027-02` }) : change(where, { month: "2027-02" }),
     );
     expect(kinds(report)).toEqual(["stale_key"]);
     expect(report.violations[0]?.message).toContain("2027-02");

@@ -1,4 +1,4 @@
-import type { Event } from "@tablelab/core";
+import { type Event, KEYS } from "@tablelab/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DESIGNS } from "../support/database.js";
 import { type Call, expectError, type Reply, type SignedUp, uniqueEmail, useTestApp } from "../support/http.js";
@@ -367,7 +367,7 @@ describe.each(DESIGNS)("bad input over HTTP (%s design)", (design) => {
       ["a Crockford-excluded letter", `${MISSING.slice(0, 25)}U`],
       ["an encoded #", `${MISSING.slice(0, 25)}%23`],
       ["a $", `${MISSING.slice(0, 25)}$`],
-      ["an encoded key separator", encodeURIComponent(`USER#${MISSING}`)],
+      ["an encoded key separator", encodeURIComponent(`${KEYS.user}${MISSING}`)],
       ["an encoded space", `${MISSING.slice(0, 25)}%20`],
     ];
 

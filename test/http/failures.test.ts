@@ -4,6 +4,7 @@ import {
   createStore,
   DEFAULT_TIMEOUTS,
   defaultTableNames,
+  KEYS,
   type Store,
   UnavailableError,
 } from "@tablelab/core";
@@ -139,7 +140,7 @@ describe.each(DESIGNS)("failures over HTTP (%s design)", (design) => {
   });
 
   describe("an unexpected exception → 500 internal_error that reveals nothing", () => {
-    const secret = "SECRET-DETAIL pk=EVENT#123 table=tablelab-internal";
+    const secret = `SECRET-DETAIL pk=${KEYS.event}123 table=tablelab-internal`;
     it.each([
       ["a plain Error", new Error(secret)],
       ["a thrown string", secret],

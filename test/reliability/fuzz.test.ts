@@ -1,4 +1,5 @@
 import { createApp, mintToken, silentLogger } from "@tablelab/api";
+import { KEYS } from "@tablelab/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, DESIGNS, type TestDatabase } from "../support/database.js";
@@ -43,8 +44,8 @@ const hostileString = fc.oneof(
     "constructor",
     "2031-02-30",
     "1e308",
-    "EVENT#01ARZ3NDEKTSV4RRFFQ69G5FAV",
-    "$EVENT",
+    `${KEYS.event}01ARZ3NDEKTSV4RRFFQ69G5FAV`,
+    KEYS.eventItem,
     "Bearer x.y.z",
     "%00",
     "../../etc/passwd",

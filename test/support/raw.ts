@@ -1,4 +1,5 @@
 import { QueryCommand, TransactGetCommand } from "@aws-sdk/lib-dynamodb";
+import { itemKeys, KEYS } from "@tablelab/core";
 import type { TestDatabase } from "./database.js";
 
 /**
@@ -7,13 +8,13 @@ import type { TestDatabase } from "./database.js";
  */
 function eventKey(db: TestDatabase, eventId: string) {
   return db.design === "single"
-    ? { TableName: db.tableNames.Table, Key: { pk: `EVENT#${eventId}`, sk: "$EVENT" } }
+    ? { TableName: db.tableNames.Table, Key: itemKeys.event(eventId) }
     : { TableName: db.tableNames.Events, Key: { eventId } };
 }
 
 function registrationKey(db: TestDatabase, eventId: string, userId: string) {
   return db.design === "single"
-    ? { TableName: db.tableNames.Table, Key: { pk: `EVENT#${eventId}`, sk: `REG#${userId}` } }
+    ? { TableName: db.tableNames.Table, Key: itemKeys.registration(eventId, userId) }
     : { TableName: db.tableNames.Registrations, Key: { eventId, userId } };
 }
 
@@ -48,7 +49,7 @@ export async function storedRegistrations(db: TestDatabase, eventId: string): Pr
       ? {
           TableName: db.tableNames.Table,
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :reg)",
-          ExpressionAttributeValues: { ":pk": `EVENT#${eventId}`, ":reg": "REG#" },
+          ExpressionAttributeValues: { ":pk": `${KEYS.event}${eventId}`, ":reg": KEYS.registration },
         }
       : {
           TableName: db.tableNames.Registrations,

@@ -1,14 +1,15 @@
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from "@aws-sdk/lib-dynamodb";
-import type { TableDefinition } from "@tablelab/core";
-import { runAsAdmin } from "@tablelab/core";
+import type { GlobalIndex, TableDefinition } from "@tablelab/core";
+import { IDENTIFIERS, runAsAdmin } from "@tablelab/core";
 import type { Item } from "./seed/items.js";
 
 /**
  * Items and bytes stored per design. Sizes follow DynamoDB's item-size rules (attribute names + values: strings
  * and binaries by UTF-8/raw bytes, numbers ≈ 1 byte per 2 significant digits + 1, booleans and nulls 1 byte,
  * lists and maps 3 bytes + 1 per element + their contents). Billable storage adds AWS's 100 bytes of overhead
- * per item, in the table and again in every index the item is projected into (all indexes here project ALL, so
- * an index entry is the whole item).
+ * per item, in the table and again in every index the item is projected into. An index entry is what the index
+ * projects of the item: all of it (ALL), or the table's and the index's keys (KEYS_ONLY) plus the listed
+ * attributes the item has (INCLUDE).
  */
 const utf8 = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -40,6 +41,17 @@ export function itemSize(item: Item): number {
   return Object.entries(item).reduce((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
 }
 
+/** The size of an item's entry in a GSI: what the index projects of it (see the header). */
+export function indexEntrySize(item: Item, primaryIndex: TableDefinition["primaryIndex"], index: GlobalIndex): number {
+  if (index.projection === "all") return itemSize(item);
+  const keys = [primaryIndex.hashKey, primaryIndex.rangeKey, index.hashKey, index.rangeKey];
+  const names = new Set([...keys, ...(index.projection === "keys-only" ? [] : index.projection)]);
+  return Object.entries(item).reduce(
+    (sum, [name, value]) => (names.has(name) ? sum + utf8(name) + valueSize(value) : sum),
+    0,
+  );
+}
+
 export const STORAGE_OVERHEAD_BYTES = 100;
 
 export interface TableCensus {
@@ -58,7 +70,8 @@ export type EntityKind = "user" | "event" | "registration" | "other";
 
 /** ElectroDB's entity attribute where there is one; otherwise the table it is in (`Users`, `Emails`, …). */
 export function entityOf(tableId: string, item: Item): EntityKind {
-  const name = (typeof item.__edb_e__ === "string" ? item.__edb_e__ : tableId).toLowerCase();
+  const entity = item[IDENTIFIERS.entity];
+  const name = (typeof entity === "string" ? entity : tableId).toLowerCase();
   if (name.startsWith("registration")) return "registration";
   if (name.startsWith("event")) return "event";
   if (name.startsWith("user") || name.startsWith("email")) return "user";
@@ -113,9 +126,10 @@ export function censusOf(definitions: readonly TableDefinition[], items: Iterabl
     entity.billableBytes += size + STORAGE_OVERHEAD_BYTES;
     for (const [name, index] of Object.entries(definition.globalIndexes)) {
       if (!hasKeys(item, index)) continue;
+      const entry = indexEntrySize(item, definition.primaryIndex, index);
       table.indexEntries[name] = (table.indexEntries[name] ?? 0) + 1;
-      table.billableBytes += size + STORAGE_OVERHEAD_BYTES;
-      entity.billableBytes += size + STORAGE_OVERHEAD_BYTES;
+      table.billableBytes += entry + STORAGE_OVERHEAD_BYTES;
+      entity.billableBytes += entry + STORAGE_OVERHEAD_BYTES;
     }
   }
   const list = [...tables.values()];

@@ -10,7 +10,7 @@ export interface ProbeCall {
   command: string;
   table: string;
   index?: string;
-  /** The key condition with its placeholders filled in, e.g. `pk = $EVT#01J… AND sk >= $REG#`; or the key read. */
+  /** The key condition with its placeholders filled in, e.g. `pk = E#01J… AND sk >= R#`; or the key read. */
   condition: string;
   limit?: number;
   /** Items returned, plain (unmarshalled) attribute values. */

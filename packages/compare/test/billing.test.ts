@@ -7,7 +7,7 @@ import {
   costPerMillionOps,
   type Prices,
 } from "../src/billing.js";
-import { censusOf, itemSize } from "../src/census.js";
+import { censusOf, indexEntrySize, itemSize } from "../src/census.js";
 import { loadPrices } from "../src/main.js";
 
 const call = (command: string, readUnits: number, writeUnits: number, transactionItems = 0, ok = true) => ({
@@ -170,7 +170,7 @@ describe("billing rules, per recorded call (docs/comparison.md: Billing rules an
 
 describe("item sizes (DynamoDB's rules)", () => {
   it("counts attribute names and values", () => {
-    expect(itemSize({ pk: "USER#1" })).toBe(2 + 6);
+    expect(itemSize({ pk: "U#1" })).toBe(2 + 3);
     // Numbers: 1 byte per two significant digits, plus 1.
     expect(itemSize({ n: 12345 })).toBe(1 + 3 + 1);
     expect(itemSize({ ok: true, none: null })).toBe(2 + 1 + 4 + 1);
@@ -199,5 +199,19 @@ describe("item sizes (DynamoDB's rules)", () => {
     expect(census.itemBytes).toBe(3 + 5);
     expect(census.indexEntries).toBe(1);
     expect(census.billableBytes).toBe(3 + 100 + (5 + 100) * 2);
+  });
+
+  it("sizes a GSI entry by what the index projects: the whole item, its keys, or its keys and the listed attributes", () => {
+    const item = { pk: "p", sk: "s", g: "gg", name: "Ada", secret: "xyz", other: "o" };
+    const primary = { hashKey: "pk", rangeKey: "sk" };
+    expect(indexEntrySize(item, primary, { hashKey: "g", projection: "all" })).toBe(itemSize(item));
+    expect(indexEntrySize(item, primary, { hashKey: "g", projection: "keys-only" })).toBe(2 + 1 + 2 + 1 + 1 + 2);
+    // A listed attribute the item lacks costs nothing; an unlisted one is left out.
+    expect(indexEntrySize(item, primary, { hashKey: "g", projection: ["name", "absent"] })).toBe(9 + 4 + 3);
+    const census = censusOf(
+      [{ id: "T", fields: {}, primaryIndex: primary, globalIndexes: { byG: { hashKey: "g", projection: ["name"] } } }],
+      [{ tableId: "T", item }],
+    );
+    expect(census.billableBytes).toBe(itemSize(item) + 100 + 9 + 4 + 3 + 100);
   });
 });

@@ -1,3 +1,4 @@
+import { itemKeys } from "@tablelab/core";
 import { describe, expect, it } from "vitest";
 import { layoutGroups, layoutSection } from "../src/report/layout-view.js";
 import type { DesignResult } from "../src/run.js";
@@ -6,17 +7,18 @@ import type { SampleTable } from "../src/samples.js";
 /** A cell with only what the layout view reads: its design, its sample items and its read probes. */
 function cell(variant: string, withCopies: boolean): DesignResult {
   const [design, copies] = variant.split("+") as ["single", "sync"];
-  const registration = { pk: "EVENT#e1", sk: "REG#u1", ...(withCopies && { userName: "Ada" }) };
+  const key = itemKeys.registration("e1", "u1");
+  const registration = { ...key, ...(withCopies && { userName: "Ada" }) };
   const samples: SampleTable[] = [
     {
       tableId: "Table",
       hashKey: "pk",
       rangeKey: "sk",
-      partitions: [{ partitionKey: "EVENT#e1", items: [registration] }],
+      partitions: [{ partitionKey: key.pk, items: [registration] }],
     },
   ];
   const highlights = {
-    AP14: [{ tableId: "Table", command: "Query", condition: "pk = EVENT#e1", rows: ["Table|EVENT#e1|REG#u1"] }],
+    AP14: [{ tableId: "Table", command: "Query", condition: `pk = ${key.pk}`, rows: [`Table|${key.pk}|${key.sk}`] }],
   };
   return { variant, design, copies, tables: { Table: `t-${variant}` }, samples, highlights } as unknown as DesignResult;
 }
@@ -39,7 +41,12 @@ describe("the layout view draws one panel per distinct item layout", () => {
   it("reads sent together count as the same whatever order they answered in", () => {
     const first = cell("multi+sync", true);
     const second = cell("multi+stream", true);
-    const getItem = { tableId: "Table", command: "GetItem", condition: "pk = EVENT#e1", rows: [] };
+    const getItem = {
+      tableId: "Table",
+      command: "GetItem",
+      condition: `pk = ${itemKeys.event("e1").pk}`,
+      rows: [],
+    };
     first.highlights = { AP15: [getItem, ...(first.highlights.AP14 ?? [])] };
     second.highlights = { AP15: [...(second.highlights.AP14 ?? []), getItem] };
     expect(layoutGroups([first, second])).toHaveLength(1);

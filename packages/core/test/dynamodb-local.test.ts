@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDynamoClients } from "../src/dynamo/client.js";
 import { isDynamoDbAnswering, JavaMissingError, startDynamoDbLocal } from "../src/local/dynamodb-local.js";
 import { ensureTable } from "../src/local/tables.js";
+import { itemKeys } from "../src/single-table/layout.js";
 import { singleTable } from "../src/table/definition.js";
 
 /** True while a process with this pid exists (signal 0 only checks). */
@@ -50,7 +51,8 @@ describe("startDynamoDbLocal", () => {
   afterAll(() => rmSync(dbPath, { recursive: true, force: true }));
 
   it("keeps data in dbPath across a stop and a start, and stop() leaves no process behind", async () => {
-    const key = { pk: { S: "USER#persisted" }, sk: { S: "PROFILE" } };
+    const { pk, sk } = itemKeys.user("persisted");
+    const key = { pk: { S: pk }, sk: { S: sk } };
     const first = await startDynamoDbLocal({ dbPath, maxHeap: "128m" });
     expect(first.endpoint).toBe(`http://127.0.0.1:${first.port}`);
     expect(alive(first.pid)).toBe(true);

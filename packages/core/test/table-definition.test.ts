@@ -3,6 +3,34 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { createEntities } from "../src/single-table/entities.js";
 import { createTableInput, singleTable, sstDynamoArgs, type TableDefinition } from "../src/table/definition.js";
+
+/** The single table's GSI projections, written out once here: what AP7–AP9 and AP16 return, and ElectroDB's identity. */
+const LISTED_EVENT = [
+  "capacity",
+  "createdAt",
+  "date",
+  "description",
+  "eventId",
+  "name",
+  "organizerId",
+  "registeredCount",
+  "updatedAt",
+  "venue",
+  "version",
+];
+const GSI1_INCLUDES = [
+  ...LISTED_EVENT,
+  "_e",
+  "_v",
+  "eventDate",
+  "eventName",
+  "eventVenue",
+  "registeredAt",
+  "userId",
+  "userName",
+].sort();
+const GSI2_INCLUDES = [...LISTED_EVENT, "_e", "_v", "email", "userId"].sort();
+
 import { defaultTableNames, parseTableDesign, TABLE_DESIGNS, tableDefinitions } from "../src/table/designs.js";
 
 describe("createTableInput", () => {
@@ -29,7 +57,7 @@ describe("createTableInput", () => {
             { AttributeName: "gsi1pk", KeyType: "HASH" },
             { AttributeName: "gsi1sk", KeyType: "RANGE" },
           ],
-          Projection: { ProjectionType: "ALL" },
+          Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: GSI1_INCLUDES },
         },
         {
           IndexName: "gsi2",
@@ -37,7 +65,7 @@ describe("createTableInput", () => {
             { AttributeName: "gsi2pk", KeyType: "HASH" },
             { AttributeName: "gsi2sk", KeyType: "RANGE" },
           ],
-          Projection: { ProjectionType: "ALL" },
+          Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: GSI2_INCLUDES },
         },
       ],
     });
@@ -81,8 +109,8 @@ describe("sstDynamoArgs", () => {
       primaryIndex: { hashKey: "pk", rangeKey: "sk" },
       ttl: "expiration",
       globalIndexes: {
-        gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
-        gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "all" },
+        gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: GSI1_INCLUDES },
+        gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: GSI2_INCLUDES },
       },
     });
   });
@@ -92,7 +120,9 @@ describe("sstDynamoArgs", () => {
     args.fields.pk = "number";
     args.primaryIndex.hashKey = "x";
     (args.globalIndexes.gsi1 as { hashKey: string }).hashKey = "y";
+    (args.globalIndexes.gsi1 as { projection: string[] }).projection.push("z");
     expect(singleTable.fields.pk).toBe("string");
+    expect(singleTable.globalIndexes.gsi1.projection).not.toContain("z");
     expect(singleTable.primaryIndex.hashKey).toBe("pk");
     expect(singleTable.globalIndexes.gsi1.hashKey).toBe("gsi1pk");
   });
@@ -108,6 +138,7 @@ interface ElectroIndex {
   pk: ElectroKey;
   sk?: ElectroKey;
   hasSk: boolean;
+  projection?: "all" | "keys_only" | string[];
 }
 interface ElectroEntity {
   model: { entity: string; indexes: Record<string, ElectroIndex> };
@@ -152,6 +183,17 @@ describe("the single table definition covers every index the ElectroDB entities 
         // Keys are never case-folded: two ids or emails differing in case must never become one key.
         expect(key?.casing).toBe("none");
       }
+    },
+  );
+
+  it.each(usages.filter((usage) => usage.index.index !== "").map((usage) => [usage.name, usage.index] as const))(
+    "%s declares what it reads of its index, and the table's projection holds it",
+    (_, index) => {
+      const projected = singleTable.globalIndexes[index.index as "gsi1"].projection;
+      expect(Array.isArray(index.projection)).toBe(true);
+      // ElectroDB's identity attributes: without them it cannot tell which entity an index item belongs to.
+      expect(index.projection).toEqual(expect.arrayContaining(["_e", "_v"]));
+      for (const attribute of index.projection ?? []) expect(projected).toContain(attribute);
     },
   );
 

@@ -1,13 +1,14 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { IDENTIFIERS, itemKeys, KEYS } from "@tablelab/core/layout";
 import { Hono } from "hono";
 
 /**
  * The bare baseline the API is measured against: plain Hono and `@aws-sdk/lib-dynamodb`, no schemas, no
  * middleware, no ElectroDB. It makes exactly the DynamoDB requests the single-table design makes for the two
  * benchmarked routes and answers with the same JSON:
- *  - GET /events/{id}: one GetItem of `EVENT#<id>` / `$EVENT`;
- *  - GET /events/{id}?include=attendees: one Query of the `EVENT#<id>` partition (the `attendance`
+ *  - GET /events/{id}: one GetItem of `E#<id>` / `$E` (the layout's `KEYS`, a constant with no ElectroDB in it);
+ *  - GET /events/{id}?include=attendees: one Query of the `E#<id>` partition (the `attendance`
  *    collection: the event item sorts first, then its registrations), limit 20 + 1, with ElectroDB's
  *    entity filter, as ElectroDB sends it.
  */
@@ -71,9 +72,9 @@ export function createBaselineApp(document: DynamoDBDocumentClient, table: strin
           TableName: table,
           KeyConditionExpression: "#pk = :pk",
           FilterExpression: "((#e = :event AND #v = :v1) OR (#e = :registration AND #v = :v1))",
-          ExpressionAttributeNames: { "#pk": "pk", "#e": "__edb_e__", "#v": "__edb_v__" },
+          ExpressionAttributeNames: { "#pk": "pk", "#e": IDENTIFIERS.entity, "#v": IDENTIFIERS.version },
           ExpressionAttributeValues: {
-            ":pk": `EVENT#${eventId}`,
+            ":pk": `${KEYS.event}${eventId}`,
             ":event": "event",
             ":registration": "registration",
             ":v1": "1",
@@ -82,7 +83,8 @@ export function createBaselineApp(document: DynamoDBDocumentClient, table: strin
         }),
       );
       const [first, ...rest] = Items;
-      if (first?.__edb_e__ !== "event") return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
+      if (first?.[IDENTIFIERS.entity] !== "event")
+        return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
       const registrations = rest.slice(0, PAGE);
       const more = rest.length > PAGE || LastEvaluatedKey !== undefined;
       const last = registrations.at(-1);
@@ -95,9 +97,7 @@ export function createBaselineApp(document: DynamoDBDocumentClient, table: strin
         },
       });
     }
-    const { Item } = await document.send(
-      new GetCommand({ TableName: table, Key: { pk: `EVENT#${eventId}`, sk: "$EVENT" } }),
-    );
+    const { Item } = await document.send(new GetCommand({ TableName: table, Key: itemKeys.event(eventId) }));
     if (!Item) return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
     c.header("ETag", `"${Item.version}"`);
     return c.json(toEvent(Item));

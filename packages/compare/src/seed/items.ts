@@ -4,7 +4,9 @@ import {
   createEntities,
   emailsTable,
   eventsTable,
+  LEAN_LAYOUT,
   registrationsTable,
+  type SingleTableLayout,
   singleTable,
   type TableDesign,
   usersTable,
@@ -53,47 +55,51 @@ function physical(tableNames: Record<string, string>, id: string): string {
 }
 
 /**
- * Single-table: ElectroDB's own `create(...).params().Item`, so keys, hidden attributes and `__edb_*` match.
- * ElectroDB drops attributes its model does not declare, so the builder states the agreed shapes and the model in
- * force decides what is stored: `organizerId` is required on registrations by today's model and dropped by the
- * lean item (issue 12 §2); `revision`/`userRevision` are stored once the model declares them.
+ * Single-table: ElectroDB's own `create(...).params().Item`, so keys, hidden attributes and identity attributes
+ * match. ElectroDB drops attributes its model does not declare, so the builder states the agreed shapes and the
+ * model in force decides what is stored (the registration's `organizerId` is no longer stored). The layout is the
+ * model's (lean-items.ts builds the same items under the layout before it was made lean, to measure the change).
  */
-export const singleTableItems: ItemBuilder = (dataset, tableNames, document, copies) => {
-  const table = physical(tableNames, singleTable.id);
-  const model = createEntities(document, table);
-  const item = (params: { Item?: Item }): SeedItem => {
-    if (!params.Item) throw new Error("ElectroDB returned no Item");
-    return { table, tableId: singleTable.id, item: params.Item };
-  };
-  const users = new Map(dataset.users.map((user) => [user.userId, user]));
-  const events = new Map(dataset.events.map((event) => [event.eventId, event]));
-  const out: SeedItem[] = [];
-  for (const user of dataset.users) {
-    out.push(item(model.user.create({ ...user, revision: FIRST_REVISION } as typeof user).params()));
-    out.push(item(model.emailMarker.create({ ...user }).params()));
-  }
-  for (const event of dataset.events) out.push(item(model.event.create(event).params()));
-  for (const registration of dataset.registrations) {
-    const user = users.get(registration.userId);
-    const event = events.get(registration.eventId);
-    if (!user || !event) throw new Error("registration refers to a missing user or event");
-    const attributes = {
-      ...registration,
-      organizerId: event.organizerId,
-      // In every strategy: gsi1sk sorts AP16 on it (a key), with the event version it was taken from.
-      eventDate: event.date,
-      eventVersion: event.version,
-      ...(keepsNameCopies(copies) && {
-        userName: user.name,
-        userRevision: FIRST_REVISION,
-        eventName: event.name,
-        ...(event.venue !== undefined && { eventVenue: event.venue }),
-      }),
+export const singleTableItemsIn =
+  (layout: SingleTableLayout): ItemBuilder =>
+  (dataset, tableNames, document, copies) => {
+    const table = physical(tableNames, singleTable.id);
+    const model = createEntities(document, table, layout);
+    const item = (params: { Item?: Item }): SeedItem => {
+      if (!params.Item) throw new Error("ElectroDB returned no Item");
+      return { table, tableId: singleTable.id, item: params.Item };
     };
-    out.push(item(model.registration.create(attributes as Parameters<typeof model.registration.create>[0]).params()));
-  }
-  return out;
-};
+    const users = new Map(dataset.users.map((user) => [user.userId, user]));
+    const events = new Map(dataset.events.map((event) => [event.eventId, event]));
+    const out: SeedItem[] = [];
+    for (const user of dataset.users) {
+      out.push(item(model.user.create({ ...user, revision: FIRST_REVISION } as typeof user).params()));
+      out.push(item(model.emailMarker.create({ ...user }).params()));
+    }
+    for (const event of dataset.events) out.push(item(model.event.create(event).params()));
+    for (const registration of dataset.registrations) {
+      const user = users.get(registration.userId);
+      const event = events.get(registration.eventId);
+      if (!user || !event) throw new Error("registration refers to a missing user or event");
+      const attributes = {
+        ...registration,
+        organizerId: event.organizerId,
+        // In every strategy: gsi1sk sorts AP16 on it (a key), with the event version it was taken from.
+        eventDate: event.date,
+        eventVersion: event.version,
+        ...(keepsNameCopies(copies) && {
+          userName: user.name,
+          userRevision: FIRST_REVISION,
+          eventName: event.name,
+          ...(event.venue !== undefined && { eventVenue: event.venue }),
+        }),
+      };
+      out.push(item(model.registration.create(attributes as Parameters<typeof model.registration.create>[0]).params()));
+    }
+    return out;
+  };
+
+export const singleTableItems: ItemBuilder = singleTableItemsIn(LEAN_LAYOUT);
 
 /** One table per entity: the plain items MultiTableStore puts. */
 export const multiTableItems: ItemBuilder = (dataset, tableNames, _document, copies) => {

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
 import { createEntities } from "../single-table/entities.js";
+import { IDENTIFIERS } from "../single-table/layout.js";
 import { idempotencyLayout } from "../table/designs.js";
 import type { Item } from "./scan.js";
 import {
@@ -17,7 +18,7 @@ import type { ItemRef, Snapshot } from "./snapshot.js";
 const KEY_FIELDS = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"] as const;
 
 /**
- * Reads the single table's items with the ElectroDB entities that own them (by `__edb_e__`/`__edb_v__`):
+ * Reads the single table's items with the ElectroDB entities that own them (by their identity attributes, `IDENTIFIERS`):
  * an item is readable when its entity parses it, its attributes have the stored shape, and `put(…).params()`
  * of those attributes reproduces it — every key, index key and derived attribute (a stale GSI key, such as a
  * month bucket that does not match the date, fails here). Idempotency records are recognised by their key
@@ -36,14 +37,14 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
 
   /** The model's reading of an item, or undefined after reporting it unreadable or stale. */
   function read(item: Item, ref: ItemRef): { entity: keyof typeof entities; data: Item } | undefined {
-    const name = item.__edb_e__;
+    const name = item[IDENTIFIERS.entity];
     const owner =
       typeof name === "string" && Object.hasOwn(entities, name) ? entities[name as keyof typeof entities] : undefined;
     const data = owner?.entity.parse({ Item: item }).data as Item | null | undefined;
     if (!owner || !data) {
       snapshot.unreadable(
         ref,
-        `no entity of the model owns this item (__edb_e__ ${JSON.stringify(item.__edb_e__)}, __edb_v__ ${JSON.stringify(item.__edb_v__)})`,
+        `no entity of the model owns this item (${IDENTIFIERS.entity} ${JSON.stringify(name)}, ${IDENTIFIERS.version} ${JSON.stringify(item[IDENTIFIERS.version])})`,
       );
       return undefined;
     }

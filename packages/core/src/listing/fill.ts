@@ -4,7 +4,7 @@
  * A single query answers a full page whenever DynamoDB evaluated only items the page shows: then a continuation
  * exists only if `Limit` was reached, and this costs nothing more than that query. It reads on when a query
  * comes back short but with a continuation — ElectroDB's collection queries filter on the entity identity
- * (`__edb_e__`/`__edb_v__`), so items of another entity or model version count against `Limit` and vanish;
+ * (its identity attributes, single-table/layout.ts `IDENTIFIERS`), so items of another entity or model version count against `Limit` and vanish;
  * the per-entity design leaves out registrations whose event is being deleted; DynamoDB stops at 1 MB — so that
  * a page is never empty, nor short, before the end of the list (api.md, Pagination).
  */

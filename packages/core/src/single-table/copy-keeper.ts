@@ -3,6 +3,7 @@ import type { CopyChange, EventCopySource, UserCopySource } from "../copies/chan
 import type { CopyKeeper, RegistrationKey } from "../copies/keeper.js";
 import type { CopyStrategy } from "../copies/strategy.js";
 import { registrationKeyOf, type SingleTableModel } from "./entities.js";
+import { IDENTIFIERS } from "./layout.js";
 
 /** See store.ts: ElectroDB's single-item calls hand back the SDK's own exception. */
 const GO = { originalErr: true } as const;
@@ -97,8 +98,8 @@ export class SingleTableCopyKeeper implements CopyKeeper {
     newImage: Record<string, unknown> | undefined,
   ): CopyChange | null {
     if (table !== this.#table || !oldImage || !newImage) return null;
-    const entity = newImage.__edb_e__;
-    if (entity !== oldImage.__edb_e__) return null;
+    const entity = newImage[IDENTIFIERS.entity];
+    if (entity !== oldImage[IDENTIFIERS.entity]) return null;
     if (entity === "user") {
       if (this.#copies === "none" || oldImage.name === newImage.name) return null;
       const { userId, name, revision } = newImage;

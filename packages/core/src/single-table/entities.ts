@@ -2,17 +2,23 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Entity, Service } from "electrodb";
 import { monthOf } from "../domain/dates.js";
 import { electrodbClient } from "./electrodb-commands.js";
+import { INDEX_PROJECTIONS, KEYS, LEAN_LAYOUT, type SingleTableLayout } from "./layout.js";
 
 /**
  * The single-table model. Every key is an explicit template so the layout reads like the usual single-table
- * drawing (and is what the table-layout view of the comparison shows):
+ * drawing (and is what the table-layout view of the comparison shows). The prefixes are layout.ts's `KEYS`
+ * (U user, M email marker, E event, R registration, A attendee, D date bucket = month, O organizer):
  *
- * | item          | pk              | sk                    | gsi1pk           | gsi1sk            | gsi2pk              | gsi2sk                |
- * |---------------|-----------------|-----------------------|------------------|-------------------|---------------------|-----------------------|
- * | User          | USER#<userId>   | PROFILE               | ATTENDEE#<userId>| $USER             | ORGANIZER#<userId>  | $USER                 |
- * | EmailMarker   | EMAIL#<email>   | EMAIL                 |                  |                   |                     |                       |
- * | Event         | EVENT#<eventId> | $EVENT                | MONTH#<yyyy-mm>  | <date>#<eventId>  | ORGANIZER#<orgId>   | EVENT#<date>#<eventId>|
- * | Registration  | EVENT#<eventId> | REG#<userId>          | ATTENDEE#<userId>| EVENT#<date>#<eventId> |                |                       |
+ * | item          | pk           | sk         | gsi1pk       | gsi1sk                | gsi2pk      | gsi2sk                |
+ * |---------------|--------------|------------|--------------|-----------------------|-------------|-----------------------|
+ * | User          | U#<userId>   | U          | A#<userId>   | $U                    | O#<userId>  | $U                    |
+ * | EmailMarker   | M#<email>    | M          |              |                       |             |                       |
+ * | Event         | E#<eventId>  | $E         | D#<yyyy-mm>  | <date>#<eventId>      | O#<orgId>   | E#<date>#<eventId>    |
+ * | Registration  | E#<eventId>  | R#<userId> | A#<userId>   | R#<date>#<eventId>    |             |                       |
+ *
+ * ElectroDB's identity attributes are `_e`/`_v` (its `identifiers` option; layout.ts `IDENTIFIERS`), and each
+ * GSI projects what its queries return (layout.ts `INDEX_PROJECTIONS`, declared on each index below as its
+ * `projection` with the identity attributes, so ElectroDB keeps checking which entity owns an index item).
  *
  * Collections: `attendance` (event + its registrations, AP14/AP15), `organizer` (user + events they organize,
  * AP8/AP9), `attendee` (user + their registrations, AP16). The parent item's sort key starts with `$`, which
@@ -43,8 +49,19 @@ function lazy<T>(make: () => T): () => T {
  * a cold start that
  * serves `GET /events/{id}` builds only the Event entity. The Service joins the same instances later.
  */
-export function createEntities(document: DynamoDBDocumentClient, table: string) {
+export function createEntities(
+  document: DynamoDBDocumentClient,
+  table: string,
+  layout: SingleTableLayout = LEAN_LAYOUT,
+) {
   const client = electrodbClient(document);
+  const k = layout.keys;
+  const config = { client, table, identifiers: layout.identifiers };
+  const identity = [layout.identifiers.entity, layout.identifiers.version];
+  const projection = (index: keyof typeof INDEX_PROJECTIONS, entity: string): string[] => [
+    ...((INDEX_PROJECTIONS[index] as Record<string, readonly string[]>)[entity] ?? []),
+    ...identity,
+  ];
   const user = lazy(
     () =>
       new Entity(
@@ -72,24 +89,31 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
           },
           indexes: {
             byId: {
-              pk: { field: "pk", composite: ["userId"], template: "USER#${userId}", casing: none },
-              sk: { field: "sk", composite: [], template: "PROFILE", casing: none },
+              pk: { field: "pk", composite: ["userId"], template: `${k.user}\${userId}`, casing: none },
+              sk: { field: "sk", composite: [], template: k.userItem, casing: none },
             },
             attendee: {
               index: "gsi1",
               collection: "attendee",
-              pk: { field: "gsi1pk", composite: ["userId"], template: "ATTENDEE#${userId}", casing: none },
-              sk: { field: "gsi1sk", composite: [], template: "$USER", casing: none },
+              projection: projection("gsi1", "user"),
+              pk: { field: "gsi1pk", composite: ["userId"], template: `${k.attendee}\${userId}`, casing: none },
+              sk: { field: "gsi1sk", composite: [], template: k.userInCollection, casing: none },
             },
             organizer: {
               index: "gsi2",
               collection: "organizer",
-              pk: { field: "gsi2pk", composite: ["organizerId"], template: "ORGANIZER#${organizerId}", casing: none },
-              sk: { field: "gsi2sk", composite: [], template: "$USER", casing: none },
+              projection: projection("gsi2", "user"),
+              pk: {
+                field: "gsi2pk",
+                composite: ["organizerId"],
+                template: `${k.organizer}\${organizerId}`,
+                casing: none,
+              },
+              sk: { field: "gsi2sk", composite: [], template: k.userInCollection, casing: none },
             },
           },
         },
-        { client, table },
+        config,
       ),
   );
 
@@ -108,12 +132,12 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
           },
           indexes: {
             byEmail: {
-              pk: { field: "pk", composite: ["email"], template: "EMAIL#${email}", casing: none },
-              sk: { field: "sk", composite: [], template: "EMAIL", casing: none },
+              pk: { field: "pk", composite: ["email"], template: `${k.email}\${email}`, casing: none },
+              sk: { field: "sk", composite: [], template: k.emailItem, casing: none },
             },
           },
         },
-        { client, table },
+        config,
       ),
   );
 
@@ -147,28 +171,35 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
           indexes: {
             byId: {
               collection: "attendance",
-              pk: { field: "pk", composite: ["eventId"], template: "EVENT#${eventId}", casing: none },
-              sk: { field: "sk", composite: [], template: "$EVENT", casing: none },
+              pk: { field: "pk", composite: ["eventId"], template: `${k.event}\${eventId}`, casing: none },
+              sk: { field: "sk", composite: [], template: k.eventItem, casing: none },
             },
             byMonth: {
               index: "gsi1",
-              pk: { field: "gsi1pk", composite: ["month"], template: "MONTH#${month}", casing: none },
+              projection: projection("gsi1", "event"),
+              pk: { field: "gsi1pk", composite: ["month"], template: `${k.month}\${month}`, casing: none },
               sk: { field: "gsi1sk", composite: ["date", "eventId"], template: "${date}#${eventId}", casing: none },
             },
             organizer: {
               index: "gsi2",
               collection: "organizer",
-              pk: { field: "gsi2pk", composite: ["organizerId"], template: "ORGANIZER#${organizerId}", casing: none },
+              projection: projection("gsi2", "event"),
+              pk: {
+                field: "gsi2pk",
+                composite: ["organizerId"],
+                template: `${k.organizer}\${organizerId}`,
+                casing: none,
+              },
               sk: {
                 field: "gsi2sk",
                 composite: ["date", "eventId"],
-                template: "EVENT#${date}#${eventId}",
+                template: `${k.organized}\${date}#\${eventId}`,
                 casing: none,
               },
             },
           },
         },
-        { client, table },
+        config,
       ),
   );
 
@@ -202,32 +233,30 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
           indexes: {
             byEvent: {
               collection: "attendance",
-              pk: { field: "pk", composite: ["eventId"], template: "EVENT#${eventId}", casing: none },
-              sk: { field: "sk", composite: ["userId"], template: "REG#${userId}", casing: none },
+              pk: { field: "pk", composite: ["eventId"], template: `${k.event}\${eventId}`, casing: none },
+              sk: { field: "sk", composite: ["userId"], template: `${k.registration}\${userId}`, casing: none },
             },
             attendee: {
               index: "gsi1",
               collection: "attendee",
-              pk: { field: "gsi1pk", composite: ["userId"], template: "ATTENDEE#${userId}", casing: none },
+              projection: projection("gsi1", "registration"),
+              pk: { field: "gsi1pk", composite: ["userId"], template: `${k.attendee}\${userId}`, casing: none },
               sk: {
                 field: "gsi1sk",
                 composite: ["eventDate", "eventId"],
-                template: "EVENT#${eventDate}#${eventId}",
+                template: `${k.attended}\${eventDate}#\${eventId}`,
                 casing: none,
               },
             },
           },
         },
-        { client, table },
+        config,
       ),
   );
 
   const service = lazy(
     () =>
-      new Service(
-        { user: user(), emailMarker: emailMarker(), event: event(), registration: registration() },
-        { client, table },
-      ),
+      new Service({ user: user(), emailMarker: emailMarker(), event: event(), registration: registration() }, config),
   );
   return {
     get user() {
@@ -250,22 +279,17 @@ export function createEntities(document: DynamoDBDocumentClient, table: string) 
 
 export type SingleTableModel = ReturnType<typeof createEntities>;
 
-/**
- * A registration's key templates above (`EVENT#${eventId}` / `REG#${userId}`, gsi1sk `EVENT#…`), for the copy
- * keeper's key-only queries: they project `pk, sk` alone, which every index projection holds.
- */
-export const REGISTRATION_KEYS = { pkPrefix: "EVENT#", skPrefix: "REG#", gsi1skPrefix: "EVENT#" } as const;
-
-/** A registration's eventId and userId from its table keys. */
+/** A registration's eventId and userId from its table keys (`E#<eventId>` / `R#<userId>`): what the copy
+ * keeper's key-only queries read, `pk, sk`, which every index entry holds. */
 export function registrationKeyOf(item: Record<string, unknown>): { eventId: string; userId: string } {
   const { pk, sk } = item;
   if (
     typeof pk !== "string" ||
     typeof sk !== "string" ||
-    !pk.startsWith(REGISTRATION_KEYS.pkPrefix) ||
-    !sk.startsWith(REGISTRATION_KEYS.skPrefix)
+    !pk.startsWith(KEYS.event) ||
+    !sk.startsWith(KEYS.registration)
   ) {
     throw new Error(`not a registration key: ${JSON.stringify({ pk, sk })}`);
   }
-  return { eventId: pk.slice(REGISTRATION_KEYS.pkPrefix.length), userId: sk.slice(REGISTRATION_KEYS.skPrefix.length) };
+  return { eventId: pk.slice(KEYS.event.length), userId: sk.slice(KEYS.registration.length) };
 }

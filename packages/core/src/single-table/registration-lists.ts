@@ -7,6 +7,7 @@ import { batchGetAll, type Item } from "../multi-table/batch.js";
 import { lists, type Page, type PageRequest } from "../store.js";
 import { collectionPage } from "./collection-page.js";
 import type { SingleTableModel } from "./entities.js";
+import { IDENTIFIERS } from "./layout.js";
 import { joinRegistration, type RegistrationItem, toEvent, toRegistration, type toUser } from "./mapping.js";
 
 /** See store.ts: ElectroDB's reads hand back the SDK's own exception. */
@@ -139,10 +140,10 @@ export class RegistrationLists {
     const users = new Map<string, UserItem>();
     const events = new Map<string, EventItem>();
     for (const item of found.get(this.#table) ?? []) {
-      if (item.__edb_e__ === "user") {
+      if (item[IDENTIFIERS.entity] === "user") {
         const user = this.#model.user.parse({ Item: item }).data;
         if (user) users.set(user.userId, user);
-      } else if (item.__edb_e__ === "event") {
+      } else if (item[IDENTIFIERS.entity] === "event") {
         const event = this.#model.event.parse({ Item: item }).data;
         if (event) events.set(event.eventId, event);
       }

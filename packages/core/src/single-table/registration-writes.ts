@@ -4,6 +4,7 @@ import { AlreadyRegisteredError, EventFullError, ForbiddenError, NotFoundError }
 import type { Registration } from "../domain/schemas.js";
 import { retryOnConflict, TransactionConflict } from "../dynamo/retry.js";
 import type { SingleTableModel } from "./entities.js";
+import { IDENTIFIERS } from "./layout.js";
 import { joinRegistration, toEvent, toUser } from "./mapping.js";
 import { cancelled } from "./transactions.js";
 
@@ -50,8 +51,8 @@ export class RegistrationWrites {
         new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
       );
       const items = response.Responses?.[this.#table] ?? [];
-      const eventItem = items.find((item) => item.__edb_e__ === "event");
-      const userItem = items.find((item) => item.__edb_e__ === "user");
+      const eventItem = items.find((item) => item[IDENTIFIERS.entity] === "event");
+      const userItem = items.find((item) => item[IDENTIFIERS.entity] === "user");
       if (!eventItem) throw new NotFoundError("event");
       if (!userItem) throw new NotFoundError("user");
       const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
@@ -59,7 +60,7 @@ export class RegistrationWrites {
         revision?: number;
       };
       const user = toUser(userData);
-      const existing = items.find((item) => item.__edb_e__ === "registration");
+      const existing = items.find((item) => item[IDENTIFIERS.entity] === "registration");
       if (existing) {
         // Ours: an earlier attempt of this call committed but its answer was lost.
         if (existing.writeId === writeId) return joinRegistration(existing as StoredKey, user, event);

@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { nonKeyAttributesOf } from "../single-table/layout.js";
 
 /**
  * The one place table layouts are written down. The local CreateTable calls, the SST `sst.aws.Dynamo`
@@ -14,7 +15,11 @@ export interface KeySchema {
 }
 
 export interface GlobalIndex extends KeySchema {
-  projection: "all" | "keys-only";
+  /**
+   * SST's vocabulary: "all", "keys-only", or the non-key attributes an INCLUDE projection holds (every entry
+   * also holds the table's and the index's keys).
+   */
+  projection: "all" | "keys-only" | readonly string[];
 }
 
 export interface TableDefinition {
@@ -30,17 +35,18 @@ export interface TableDefinition {
 
 /**
  * Single-table design: generic key names so that any entity can own any key, and two overloaded GSIs.
- *  - gsi1: events by month bucket (`MONTH#yyyy-mm`) and a user's registrations by date (`ATTENDEE#userId`).
- *  - gsi2: the events a user organizes (`ORGANIZER#userId`), next to the user's own item.
- * Both project ALL: every read pattern is answered from the index in one request, with no fetch-back.
+ *  - gsi1: events by month bucket (`D#yyyy-mm`) and a user's registrations by date (`A#userId`).
+ *  - gsi2: the events a user organizes (`O#userId`), next to the user's own item.
+ * Both project what their queries return (INCLUDE, single-table/layout.ts `INDEX_PROJECTIONS`): every read
+ * pattern is answered from the index in one request, with no fetch-back, and an entry holds nothing else.
  */
 export const singleTable = {
   id: "Table",
   fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string", gsi2pk: "string", gsi2sk: "string" },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
-    gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
-    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "all" },
+    gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: nonKeyAttributesOf("gsi1") },
+    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: nonKeyAttributesOf("gsi2") },
   },
   // Idempotency records (`pk` = hashed key, `sk` = IDEMPOTENCY) expire ten minutes after their request.
   timeToLiveAttribute: "expiration",
@@ -136,6 +142,12 @@ function keySchema(keys: KeySchema): NonNullable<CreateTableCommandInput["KeySch
   ];
 }
 
+function projectionInput(projection: GlobalIndex["projection"]) {
+  if (projection === "all") return { ProjectionType: "ALL" as const };
+  if (projection === "keys-only") return { ProjectionType: "KEYS_ONLY" as const };
+  return { ProjectionType: "INCLUDE" as const, NonKeyAttributes: [...projection] };
+}
+
 /** The CreateTable request for a definition: on-demand billing, every GSI with its projection. */
 export function createTableInput(definition: TableDefinition, tableName: string): CreateTableCommandInput {
   const indexes = Object.entries(definition.globalIndexes);
@@ -151,7 +163,7 @@ export function createTableInput(definition: TableDefinition, tableName: string)
       GlobalSecondaryIndexes: indexes.map(([name, index]) => ({
         IndexName: name,
         KeySchema: keySchema(index),
-        Projection: { ProjectionType: index.projection === "all" ? "ALL" : "KEYS_ONLY" },
+        Projection: projectionInput(index.projection),
       })),
     }),
   };
@@ -163,7 +175,10 @@ export function sstDynamoArgs(definition: TableDefinition) {
     fields: { ...definition.fields },
     primaryIndex: { ...definition.primaryIndex },
     globalIndexes: Object.fromEntries(
-      Object.entries(definition.globalIndexes).map(([name, index]) => [name, { ...index }]),
+      Object.entries(definition.globalIndexes).map(([name, index]) => [
+        name,
+        { ...index, projection: typeof index.projection === "string" ? index.projection : [...index.projection] },
+      ]),
     ),
     ...(definition.timeToLiveAttribute !== undefined && { ttl: definition.timeToLiveAttribute }),
   };
