@@ -8,6 +8,7 @@ import {
   EventShape,
   IdempotencyRecordShape,
   MarkerShape,
+  SeatsShape,
   SingleRegistrationShape,
   UserShape,
 } from "./shapes.js";
@@ -31,6 +32,7 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
     user: { entity: model.user as unknown as Owned, shape: UserShape as z.ZodType },
     emailMarker: { entity: model.emailMarker as unknown as Owned, shape: MarkerShape as z.ZodType },
     event: { entity: model.event as unknown as Owned, shape: EventShape as z.ZodType },
+    seats: { entity: model.seats as unknown as Owned, shape: SeatsShape as z.ZodType },
     registration: { entity: model.registration as unknown as Owned, shape: SingleRegistrationShape as z.ZodType },
   };
 
@@ -112,11 +114,14 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
           name: data.name,
           date: data.date,
           venue: data.venue,
-          capacity: data.capacity,
-          registeredCount: data.registeredCount,
           version: data.version,
           ref,
         });
+        break;
+      }
+      case "seats": {
+        const { eventId, organizerId, capacity, registeredCount } = readable.data as z.infer<typeof SeatsShape>;
+        snapshot.addSeats({ eventId, organizerId, capacity, registeredCount, ref });
         break;
       }
       case "registration": {
