@@ -85,7 +85,12 @@ export function multiTableReader(
         snapshot.counts.items += 1;
         const at = ref(item, ["eventId"]);
         const row = SeatsShape.safeParse(item);
-        if (!row.success) return snapshot.unreadable(at, `seats row: ${describeIssues(row.error)}`);
+        if (!row.success) {
+          return snapshot.unreadable(at, `seats row: ${describeIssues(row.error)}`, {
+            entity: "seats",
+            id: item.eventId,
+          });
+        }
         const { eventId, organizerId, capacity, registeredCount } = row.data;
         snapshot.addSeats({ eventId, organizerId, capacity, registeredCount, ref: at });
       };

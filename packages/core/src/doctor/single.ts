@@ -12,7 +12,7 @@ import {
   SingleRegistrationShape,
   UserShape,
 } from "./shapes.js";
-import type { ItemRef, Snapshot } from "./snapshot.js";
+import type { Claimed, ItemRef, Snapshot } from "./snapshot.js";
 
 /** The attributes ElectroDB derives from an item's own: its keys (and hidden ones such as the event's `month`). */
 const KEY_FIELDS = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"] as const;
@@ -155,10 +155,10 @@ function counter(item: Item, attribute: string): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-/** The user or event an unreadable item of the model says it is. */
-function claimOf(entity: string, item: Item): { entity: "user" | "event"; id: unknown } | undefined {
+/** The user, event or event's seats an unreadable item of the model says it is. */
+function claimOf(entity: string, item: Item): { entity: Claimed; id: unknown } | undefined {
   if (entity === "user") return { entity, id: item.userId };
-  if (entity === "event") return { entity, id: item.eventId };
+  if (entity === "event" || entity === "seats") return { entity, id: item.eventId };
   return undefined;
 }
 

@@ -72,6 +72,9 @@ export interface RegistrationRecord {
   ref: ItemRef;
 }
 
+/** What an unreadable item may say it is. */
+export type Claimed = "user" | "event" | "seats";
+
 export class Snapshot {
   readonly users = new Map<string, UserRecord>();
   readonly markers = new Map<string, MarkerRecord>();
@@ -100,8 +103,8 @@ export class Snapshot {
    */
   readonly unreadableIds = new Set<string>();
 
-  /** `claims`: the user or event the item says it is, if it says so, for `unreadableIds`. */
-  unreadable(ref: ItemRef, message: string, claims?: { entity: "user" | "event"; id: unknown }): void {
+  /** `claims`: the user, event or seats the item says it is, if it says so, for `unreadableIds`. */
+  unreadable(ref: ItemRef, message: string, claims?: { entity: Claimed; id: unknown }): void {
     this.counts.unreadable += 1;
     this.report("unreadable_item", ref, message);
     if (claims && typeof claims.id === "string") this.unreadableIds.add(`${claims.entity}:${claims.id}`);
@@ -194,7 +197,7 @@ export function checkRelations(snapshot: Snapshot, copies: CopyStrategy): void {
   }
 
   for (const event of snapshot.events.values()) {
-    if (!snapshot.seats.has(event.eventId)) {
+    if (!snapshot.seats.has(event.eventId) && !snapshot.unreadableIds.has(`seats:${event.eventId}`)) {
       snapshot.report("seats_mismatch", event.ref, `event ${event.eventId} has no seats`);
     }
     if (!snapshot.exists("user", event.organizerId)) {
