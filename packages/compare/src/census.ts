@@ -53,14 +53,17 @@ export interface TableCensus {
   billableBytes: number;
 }
 
-/** The domain entity an item stores (or serves, like an email-uniqueness marker, counted with its user). */
+/**
+ * The domain entity an item stores (or serves, like an email-uniqueness marker, counted with its user, or an
+ * event's seats item / `EventSeats` row, counted with its event).
+ */
 export type EntityKind = "user" | "event" | "registration" | "other";
 
 /** ElectroDB's entity attribute where there is one; otherwise the table it is in (`Users`, `Emails`, …). */
 export function entityOf(tableId: string, item: Item): EntityKind {
   const name = (typeof item.__edb_e__ === "string" ? item.__edb_e__ : tableId).toLowerCase();
   if (name.startsWith("registration")) return "registration";
-  if (name.startsWith("event")) return "event";
+  if (name.startsWith("event") || name === "seats") return "event";
   if (name.startsWith("user") || name.startsWith("email")) return "user";
   return "other";
 }
