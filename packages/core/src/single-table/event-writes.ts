@@ -241,6 +241,7 @@ export class EventWrites {
       await this.#removeRegistrationsOf(eventId);
       throw new NotFoundError("event");
     }
+    if (outcomes) throw new Error(`deleteEvent cancelled: ${outcomes.map((outcome) => outcome.code).join(",")}`);
     await this.#removeRegistrationsOf(eventId);
   }
 
