@@ -43,6 +43,10 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
       design === "single"
         ? { TableName: table("Table"), Key: itemKeys.event(eventId) }
         : { TableName: table("Events"), Key: { eventId } },
+    seats: (eventId: string) =>
+      design === "single"
+        ? { TableName: table("Table"), Key: itemKeys.seats(eventId) }
+        : { TableName: table("EventSeats"), Key: { eventId } },
     registration: (eventId: string, userId: string) =>
       design === "single"
         ? { TableName: table("Table"), Key: itemKeys.registration(eventId, userId) }
@@ -148,11 +152,12 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
       users: 3,
       emailMarkers: 3,
       events: 3,
+      seats: 3,
       registrations: 4,
       idempotencyRecords: 1,
       unreadable: 0,
     });
-    expect(report.counts.items).toBe(3 + 3 + 3 + 4 + 1);
+    expect(report.counts.items).toBe(3 + 3 + 3 + 3 + 4 + 1);
   });
 
   it("reads the same with small pages and more segments, reporting progress up to every item", async () => {
@@ -167,9 +172,9 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
       onProgress: ({ table, scanned }) => progress.set(table, Math.max(progress.get(table) ?? 0, scanned)),
     });
     expect(report.ok).toBe(true);
-    expect(report.counts.items).toBe(14);
+    expect(report.counts.items).toBe(17);
     expect([...progress.keys()].sort()).toEqual(Object.values(db.tableNames).sort());
-    expect([...progress.values()].reduce((sum, value) => sum + value, 0)).toBe(14);
+    expect([...progress.values()].reduce((sum, value) => sum + value, 0)).toBe(17);
   });
 
   it("scans only as an admin: every call it makes is marked, so a no-Scan guard can exempt it", async () => {
@@ -201,25 +206,36 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
     expect(orphan?.message).toContain(STRANGER);
   });
 
-  it("reports a registration whose event is gone", async () => {
+  it("reports a registration whose event is gone (and the seats it left)", async () => {
     const report = await corrupted(async () => {
       const where = at.event(ids.march);
       const event = await send.get(where);
       await send.delete(where);
       return () => send.put(where.TableName, event);
     });
-    expect(kinds(report)).toEqual(["orphan_registration"]);
-    expect(report.violations).toHaveLength(3);
+    expect(kinds(report)).toEqual(["orphan_registration", "seats_mismatch"]);
+    expect(report.violations).toHaveLength(4);
+  });
+
+  it("reports an event without its seats", async () => {
+    const report = await corrupted(async () => {
+      const where = at.seats(ids.april);
+      const seats = await send.get(where);
+      await send.delete(where);
+      return () => send.put(where.TableName, seats);
+    });
+    expect(kinds(report)).toEqual(["seats_mismatch"]);
+    expect(report.violations[0]?.key).toEqual(at.event(ids.april).Key);
   });
 
   it("reports a registeredCount that differs from the registrations", async () => {
-    const report = await corrupted(() => change(at.event(ids.march), { registeredCount: 2 }));
+    const report = await corrupted(() => change(at.seats(ids.march), { registeredCount: 2 }));
     expect(kinds(report)).toEqual(["registered_count_mismatch"]);
-    expect(report.violations[0]?.key).toEqual(at.event(ids.march).Key);
+    expect(report.violations[0]?.key).toEqual(at.seats(ids.march).Key);
   });
 
   it("reports a registeredCount over the capacity", async () => {
-    const report = await corrupted(() => change(at.event(ids.march), { registeredCount: 4 }));
+    const report = await corrupted(() => change(at.seats(ids.march), { registeredCount: 4 }));
     expect(kinds(report)).toEqual(["count_out_of_range", "registered_count_mismatch"]);
   });
 
@@ -312,7 +328,7 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
   });
 
   it("reports a model item with a missing attribute as unreadable", async () => {
-    const where = at.event(ids.april);
+    const where = at.seats(ids.april);
     const report = await corrupted(async () => {
       const before = await send.get(where);
       const { capacity: _dropped, ...rest } = before;
@@ -364,7 +380,7 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain("3 users");
 
-    const restore = await change(at.event(ids.march), { registeredCount: 1 });
+    const restore = await change(at.seats(ids.march), { registeredCount: 1 });
     try {
       const broken = await doctor();
       expect(broken.code).toBe(1);

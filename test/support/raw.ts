@@ -6,10 +6,11 @@ import type { TestDatabase } from "./database.js";
  * Design-aware raw reads for invariant checks: what is really stored, read straight from DynamoDB rather
  * than through the Store under test.
  */
-function eventKey(db: TestDatabase, eventId: string) {
+/** Where an event's seat count is kept: its seats item (single) or `EventSeats` row (multi). */
+function seatsKey(db: TestDatabase, eventId: string) {
   return db.design === "single"
-    ? { TableName: db.tableNames.Table, Key: itemKeys.event(eventId) }
-    : { TableName: db.tableNames.Events, Key: { eventId } };
+    ? { TableName: db.tableNames.Table, Key: itemKeys.seats(eventId) }
+    : { TableName: db.tableNames.EventSeats, Key: { eventId } };
 }
 
 function registrationKey(db: TestDatabase, eventId: string, userId: string) {
@@ -19,15 +20,15 @@ function registrationKey(db: TestDatabase, eventId: string, userId: string) {
 }
 
 /**
- * One consistent snapshot (TransactGetItems) of an event and the registrations of up to 99 candidate users:
- * the event's registeredCount and how many of those registrations exist, read at the same instant.
+ * One consistent snapshot (TransactGetItems) of an event's seats and the registrations of up to 99 candidate
+ * users: the event's registeredCount and how many of those registrations exist, read at the same instant.
  */
 export async function snapshot(db: TestDatabase, eventId: string, userIds: string[]) {
   if (userIds.length > 99) throw new Error("a TransactGetItems reads at most 100 items");
   const response = await db.clients.document.send(
     new TransactGetCommand({
       TransactItems: [
-        { Get: eventKey(db, eventId) },
+        { Get: seatsKey(db, eventId) },
         ...userIds.map((userId) => ({ Get: registrationKey(db, eventId, userId) })),
       ],
     }),

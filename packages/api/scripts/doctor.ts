@@ -80,7 +80,7 @@ function printSummary(report: IntegrityReport, cost: { requests: number; readUni
   const { counts } = report;
   console.log(
     `${counts.items} items: ${counts.users} users, ${counts.emailMarkers} email markers, ${counts.events} events, ` +
-      `${counts.registrations} registrations, ${counts.idempotencyRecords} idempotency records, ${counts.unreadable} unreadable`,
+      `${counts.seats} seats, ${counts.registrations} registrations, ${counts.idempotencyRecords} idempotency records, ${counts.unreadable} unreadable`,
   );
   console.log(`cost: ${cost.requests} requests, ${cost.readUnits} read units`);
   if (report.ok) {

@@ -65,7 +65,10 @@ export interface TableCensus {
   billableBytes: number;
 }
 
-/** The domain entity an item stores (or serves, like an email-uniqueness marker, counted with its user). */
+/**
+ * The domain entity an item stores (or serves, like an email-uniqueness marker, counted with its user, or an
+ * event's seats item / `EventSeats` row, counted with its event).
+ */
 export type EntityKind = "user" | "event" | "registration" | "other";
 
 /** ElectroDB's entity attribute where there is one; otherwise the table it is in (`Users`, `Emails`, …). */
@@ -73,7 +76,7 @@ export function entityOf(tableId: string, item: Item): EntityKind {
   const entity = item[IDENTIFIERS.entity];
   const name = (typeof entity === "string" ? entity : tableId).toLowerCase();
   if (name.startsWith("registration")) return "registration";
-  if (name.startsWith("event")) return "event";
+  if (name.startsWith("event") || name === "seats") return "event";
   if (name.startsWith("user") || name.startsWith("email")) return "user";
   return "other";
 }

@@ -31,6 +31,7 @@ export const VERBOSE_KEYS = {
   emailItem: "EMAIL",
   event: "EVENT#",
   eventItem: "$EVENT",
+  seatsItem: "$EVENT#SEATS",
   registration: "REG#",
   attendee: "ATTENDEE#",
   month: "MONTH#",

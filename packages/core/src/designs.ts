@@ -4,7 +4,14 @@ import type { BucketQueries } from "./listing/buckets.js";
 import { MultiTableStore } from "./multi-table/store.js";
 import { SingleTableStore } from "./single-table/store.js";
 import type { Store, TableDesign } from "./store.js";
-import { emailsTable, eventsTable, registrationsTable, singleTable, usersTable } from "./table/definition.js";
+import {
+  emailsTable,
+  eventSeatsTable,
+  eventsTable,
+  registrationsTable,
+  singleTable,
+  usersTable,
+} from "./table/definition.js";
 
 export interface StoreOptions {
   design: TableDesign;
@@ -40,6 +47,7 @@ export function createStore(storeOptions: StoreOptions): Store {
           users: tableName(options.tableNames, usersTable.id),
           emails: tableName(options.tableNames, emailsTable.id),
           events: tableName(options.tableNames, eventsTable.id),
+          seats: tableName(options.tableNames, eventSeatsTable.id),
           registrations: tableName(options.tableNames, registrationsTable.id),
         },
       });

@@ -2,12 +2,13 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 // The entities alone: the package index would also bring in zod and the domain schemas, which this does not use.
 import { createEntities } from "@tablelab/core/entities";
 import { Hono } from "hono";
-import { PAGE, toEvent, toRegistration } from "./app.js";
+import { eventAndSeats, PAGE, toEvent, toRegistration } from "./app.js";
 
 /**
  * The ElectroDB floor: the bare baseline (./app.ts), reading through ElectroDB instead — the single-table
- * design's entities, built on first use as in the API: `GET /events/{id}` is the Event entity's get, `?include=
- * attendees` one query of the `attendance` collection, limit 20 + 1. No schemas, no middleware, no store logic:
+ * design's entities, built on first use as in the API: `GET /events/{id}` one Query of the event's `$E` items
+ * (the event and its seats, parsed by their entities), `?include=attendees` one query of the `attendance`
+ * collection, limit 20 + 2. No schemas, no middleware, no store logic:
  * what any handler that reads through ElectroDB costs at least. Same requests and JSON as the bare baseline.
  */
 export function createElectroDbApp(document: DynamoDBDocumentClient, table: string) {
@@ -18,19 +19,22 @@ export function createElectroDbApp(document: DynamoDBDocumentClient, table: stri
     if (c.req.query("include") === "attendees") {
       const { data, cursor } = await model.service.collections
         .attendance({ eventId })
-        .go({ originalErr: true, limit: PAGE + 1 });
+        .go({ originalErr: true, limit: PAGE + 2 });
       const event = data.event[0];
-      if (!event) return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
+      const seats = data.seats[0];
+      if (!event || !seats) return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
       c.header("ETag", `"${event.version}"`);
       return c.json({
-        ...toEvent(event),
+        ...toEvent(event, seats),
         attendees: { items: data.registration.slice(0, PAGE).map(toRegistration), cursor },
       });
     }
-    const { data } = await model.event.get({ eventId }).go({ originalErr: true });
-    if (!data) return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
-    c.header("ETag", `"${data.version}"`);
-    return c.json(toEvent(data));
+    const [eventItem, seatsItem] = await eventAndSeats(document, table, eventId);
+    const event = eventItem && model.event.parse({ Item: eventItem }).data;
+    const seats = seatsItem && model.seats.parse({ Item: seatsItem }).data;
+    if (!event || !seats) return c.json({ error: { code: "not_found", message: "no such event" } }, 404);
+    c.header("ETag", `"${event.version}"`);
+    return c.json(toEvent(event, seats));
   });
   return app;
 }

@@ -3,6 +3,7 @@ import {
   type CopyStrategy,
   createEntities,
   emailsTable,
+  eventSeatsTable,
   eventsTable,
   LEAN_LAYOUT,
   registrationsTable,
@@ -76,7 +77,13 @@ export const singleTableItemsIn =
       out.push(item(model.user.create({ ...user, revision: FIRST_REVISION } as typeof user).params()));
       out.push(item(model.emailMarker.create({ ...user }).params()));
     }
-    for (const event of dataset.events) out.push(item(model.event.create(event).params()));
+    for (const event of dataset.events) {
+      const { capacity, registeredCount, ...fields } = event;
+      out.push(item(model.event.create(fields).params()));
+      // The seat count lives apart from the indexed event item (entities.ts, "hot counter").
+      const seats = { eventId: event.eventId, organizerId: event.organizerId, capacity, registeredCount };
+      out.push(item(model.seats.create(seats).params()));
+    }
     for (const registration of dataset.registrations) {
       const user = users.get(registration.userId);
       const event = events.get(registration.eventId);
@@ -106,6 +113,7 @@ export const multiTableItems: ItemBuilder = (dataset, tableNames, _document, cop
   const users = physical(tableNames, usersTable.id);
   const emails = physical(tableNames, emailsTable.id);
   const events = physical(tableNames, eventsTable.id);
+  const seats = physical(tableNames, eventSeatsTable.id);
   const registrations = physical(tableNames, registrationsTable.id);
   const usersById = new Map(dataset.users.map((user) => [user.userId, user]));
   const eventsById = new Map(dataset.events.map((event) => [event.eventId, event]));
@@ -115,10 +123,17 @@ export const multiTableItems: ItemBuilder = (dataset, tableNames, _document, cop
     out.push({ table: emails, tableId: emailsTable.id, item: { email: user.email, userId: user.userId } });
   }
   for (const event of dataset.events) {
+    const { capacity, registeredCount, ...fields } = event;
     out.push({
       table: events,
       tableId: eventsTable.id,
-      item: { ...event, month: event.date.slice(0, 7), dateEventId: `${event.date}#${event.eventId}` },
+      item: { ...fields, month: event.date.slice(0, 7), dateEventId: `${event.date}#${event.eventId}` },
+    });
+    // The seat count lives apart from the indexed events table (table/definition.ts, `eventSeatsTable`).
+    out.push({
+      table: seats,
+      tableId: eventSeatsTable.id,
+      item: { eventId: event.eventId, organizerId: event.organizerId, capacity, registeredCount },
     });
   }
   for (const registration of dataset.registrations) {

@@ -19,7 +19,8 @@ export type * from "./types.js";
  *    and revision; event name, date, venue and version) equals its source (a copy's revision or version may lag
  *    its source's when the change did not touch what is copied, never lead it); under COPIES=none no copy of
  *    a name or the venue is stored;
- *  - each event's `registeredCount` equals its registrations and lies within 0…capacity; its organizer exists;
+ *  - each event has its seats (single: the `seats` item; multi: the `EventSeats` row), whose `registeredCount`
+ *    equals the event's registrations and lies within 0…capacity; its organizer exists;
  *  - each email marker (`EMAIL#…` item, or `Emails` row) belongs to the user with that email, and every user
  *    has one (the single table's marker copies the name: current too).
  * Run it on a quiescent table: a Scan is not a snapshot, so writes during the check may show as violations.

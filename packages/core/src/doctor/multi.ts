@@ -1,6 +1,13 @@
 import { monthOf } from "../domain/dates.js";
 import { dateEventId } from "../multi-table/mapping.js";
-import { emailsTable, eventsTable, idempotencyTable, registrationsTable, usersTable } from "../table/definition.js";
+import {
+  emailsTable,
+  eventSeatsTable,
+  eventsTable,
+  idempotencyTable,
+  registrationsTable,
+  usersTable,
+} from "../table/definition.js";
 import type { Item } from "./scan.js";
 import {
   describeIssues,
@@ -8,6 +15,7 @@ import {
   EventRowShape,
   IdempotencyRecordShape,
   RegistrationRowShape,
+  SeatsShape,
   UserShape,
 } from "./shapes.js";
 import type { ItemRef, Snapshot } from "./snapshot.js";
@@ -68,11 +76,23 @@ export function multiTableReader(
           name: event.name,
           date: event.date,
           venue: event.venue,
-          capacity: event.capacity,
-          registeredCount: event.registeredCount,
           version: event.version,
           ref: at,
         });
+      };
+    case eventSeatsTable.id:
+      return (item) => {
+        snapshot.counts.items += 1;
+        const at = ref(item, ["eventId"]);
+        const row = SeatsShape.safeParse(item);
+        if (!row.success) {
+          return snapshot.unreadable(at, `seats row: ${describeIssues(row.error)}`, {
+            entity: "seats",
+            id: item.eventId,
+          });
+        }
+        const { eventId, organizerId, capacity, registeredCount } = row.data;
+        snapshot.addSeats({ eventId, organizerId, capacity, registeredCount, ref: at });
       };
     case registrationsTable.id:
       return (item) => {

@@ -28,11 +28,17 @@ export const EventShape = z.object({
   description: Text.optional(),
   venue: Text.optional(),
   date: CalendarDate,
-  capacity: Count.min(1),
-  registeredCount: Count,
   version: Count.min(1),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+});
+
+/** An event's seats, in both designs (a `seats` item of the single table, an `EventSeats` row). */
+export const SeatsShape = z.object({
+  eventId: Ulid,
+  organizerId: Ulid,
+  capacity: Count.min(1),
+  registeredCount: Count,
 });
 
 /** Single table: the email marker with its copy of the user. */

@@ -9,10 +9,11 @@ import {
   EventShape,
   IdempotencyRecordShape,
   MarkerShape,
+  SeatsShape,
   SingleRegistrationShape,
   UserShape,
 } from "./shapes.js";
-import type { ItemRef, Snapshot } from "./snapshot.js";
+import type { Claimed, ItemRef, Snapshot } from "./snapshot.js";
 
 /** The attributes ElectroDB derives from an item's own: its keys (and hidden ones such as the event's `month`). */
 const KEY_FIELDS = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"] as const;
@@ -32,6 +33,7 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
     user: { entity: model.user as unknown as Owned, shape: UserShape as z.ZodType },
     emailMarker: { entity: model.emailMarker as unknown as Owned, shape: MarkerShape as z.ZodType },
     event: { entity: model.event as unknown as Owned, shape: EventShape as z.ZodType },
+    seats: { entity: model.seats as unknown as Owned, shape: SeatsShape as z.ZodType },
     registration: { entity: model.registration as unknown as Owned, shape: SingleRegistrationShape as z.ZodType },
   };
 
@@ -113,11 +115,14 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
           name: data.name,
           date: data.date,
           venue: data.venue,
-          capacity: data.capacity,
-          registeredCount: data.registeredCount,
           version: data.version,
           ref,
         });
+        break;
+      }
+      case "seats": {
+        const { eventId, organizerId, capacity, registeredCount } = readable.data as z.infer<typeof SeatsShape>;
+        snapshot.addSeats({ eventId, organizerId, capacity, registeredCount, ref });
         break;
       }
       case "registration": {
@@ -151,10 +156,10 @@ function counter(item: Item, attribute: string): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-/** The user or event an unreadable item of the model says it is. */
-function claimOf(entity: string, item: Item): { entity: "user" | "event"; id: unknown } | undefined {
+/** The user, event or event's seats an unreadable item of the model says it is. */
+function claimOf(entity: string, item: Item): { entity: Claimed; id: unknown } | undefined {
   if (entity === "user") return { entity, id: item.userId };
-  if (entity === "event") return { entity, id: item.eventId };
+  if (entity === "event" || entity === "seats") return { entity, id: item.eventId };
   return undefined;
 }
 

@@ -35,9 +35,16 @@ export interface EventRecord {
   name: string;
   date: string;
   venue?: string | undefined;
+  version: number;
+  ref: ItemRef;
+}
+
+/** An event's seat count, kept apart from the event (no index copies it). */
+export interface SeatsRecord {
+  eventId: string;
+  organizerId: string;
   capacity: number;
   registeredCount: number;
-  version: number;
   ref: ItemRef;
 }
 
@@ -65,10 +72,14 @@ export interface RegistrationRecord {
   ref: ItemRef;
 }
 
+/** What an unreadable item may say it is. */
+export type Claimed = "user" | "event" | "seats";
+
 export class Snapshot {
   readonly users = new Map<string, UserRecord>();
   readonly markers = new Map<string, MarkerRecord>();
   readonly events = new Map<string, EventRecord>();
+  readonly seats = new Map<string, SeatsRecord>();
   readonly registrations: RegistrationRecord[] = [];
   readonly violations: Violation[] = [];
   readonly counts: IntegrityCounts = {
@@ -76,6 +87,7 @@ export class Snapshot {
     users: 0,
     emailMarkers: 0,
     events: 0,
+    seats: 0,
     registrations: 0,
     idempotencyRecords: 0,
     unreadable: 0,
@@ -91,8 +103,8 @@ export class Snapshot {
    */
   readonly unreadableIds = new Set<string>();
 
-  /** `claims`: the user or event the item says it is, if it says so, for `unreadableIds`. */
-  unreadable(ref: ItemRef, message: string, claims?: { entity: "user" | "event"; id: unknown }): void {
+  /** `claims`: the user, event or seats the item says it is, if it says so, for `unreadableIds`. */
+  unreadable(ref: ItemRef, message: string, claims?: { entity: Claimed; id: unknown }): void {
     this.counts.unreadable += 1;
     this.report("unreadable_item", ref, message);
     if (claims && typeof claims.id === "string") this.unreadableIds.add(`${claims.entity}:${claims.id}`);
@@ -117,6 +129,11 @@ export class Snapshot {
   addEvent(event: EventRecord): void {
     this.counts.events += 1;
     this.events.set(event.eventId, event);
+  }
+
+  addSeats(seats: SeatsRecord): void {
+    this.counts.seats += 1;
+    this.seats.set(seats.eventId, seats);
   }
 
   addRegistration(registration: RegistrationRecord): void {
@@ -151,21 +168,37 @@ export function checkRelations(snapshot: Snapshot, copies: CopyStrategy): void {
     checkCopies(snapshot, registration, { user, event }, copies);
   }
 
-  for (const event of snapshot.events.values()) {
-    const actual = perEvent.get(event.eventId) ?? 0;
-    if (event.registeredCount !== actual) {
+  for (const seats of snapshot.seats.values()) {
+    const event = snapshot.events.get(seats.eventId);
+    if (!snapshot.exists("event", seats.eventId)) {
+      snapshot.report("seats_mismatch", seats.ref, `seats of event ${seats.eventId}, which does not exist`);
+    } else if (event && event.organizerId !== seats.organizerId) {
       snapshot.report(
-        "registered_count_mismatch",
-        event.ref,
-        `event ${event.eventId} has registeredCount ${event.registeredCount} but ${actual} registrations`,
+        "seats_mismatch",
+        seats.ref,
+        `seats of event ${seats.eventId} name organizer ${seats.organizerId}, the event ${event.organizerId}`,
       );
     }
-    if (event.registeredCount < 0 || event.registeredCount > event.capacity) {
+    const actual = perEvent.get(seats.eventId) ?? 0;
+    if (seats.registeredCount !== actual) {
+      snapshot.report(
+        "registered_count_mismatch",
+        seats.ref,
+        `event ${seats.eventId} has registeredCount ${seats.registeredCount} but ${actual} registrations`,
+      );
+    }
+    if (seats.registeredCount < 0 || seats.registeredCount > seats.capacity) {
       snapshot.report(
         "count_out_of_range",
-        event.ref,
-        `event ${event.eventId} has registeredCount ${event.registeredCount} outside 0…${event.capacity} (its capacity)`,
+        seats.ref,
+        `event ${seats.eventId} has registeredCount ${seats.registeredCount} outside 0…${seats.capacity} (its capacity)`,
       );
+    }
+  }
+
+  for (const event of snapshot.events.values()) {
+    if (!snapshot.seats.has(event.eventId) && !snapshot.unreadableIds.has(`seats:${event.eventId}`)) {
+      snapshot.report("seats_mismatch", event.ref, `event ${event.eventId} has no seats`);
     }
     if (!snapshot.exists("user", event.organizerId)) {
       snapshot.report(

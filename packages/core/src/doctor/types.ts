@@ -12,10 +12,12 @@ export type ViolationKind =
   | "orphan_registration"
   /** An event whose organizer does not exist (users are never deleted). */
   | "orphan_event"
-  /** An event's `registeredCount` differs from the number of its registrations. */
+  /** An event's `registeredCount` (on its seats) differs from the number of its registrations. */
   | "registered_count_mismatch"
-  /** An event's `registeredCount` is below 0 or above its capacity. */
+  /** An event's `registeredCount` (on its seats) is below 0 or above its capacity. */
   | "count_out_of_range"
+  /** An event without its seats, or seats without their event (or naming another organizer). */
+  | "seats_mismatch"
   /** A user without the email marker (item or `Emails` row) for their email. */
   | "missing_email_marker"
   /** An email marker whose user does not exist, or whose user has another email. */
@@ -43,6 +45,8 @@ export interface IntegrityCounts {
   users: number;
   emailMarkers: number;
   events: number;
+  /** Seats items / `EventSeats` rows: one per event. */
+  seats: number;
   registrations: number;
   /** API idempotency records (Powertools), of a valid shape: skipped by the other checks. */
   idempotencyRecords: number;

@@ -18,6 +18,8 @@ export interface MultiTableNames {
   users: string;
   emails: string;
   events: string;
+  /** The events' seat counts, apart from the indexed events table (table/definition.ts, `eventSeatsTable`). */
+  seats: string;
   registrations: string;
 }
 

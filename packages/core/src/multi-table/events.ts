@@ -1,63 +1,99 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { monthOf, monthsBetween } from "../domain/dates.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { CreateEventInput, Event, StoredUser } from "../domain/schemas.js";
+import { retryOnConflict } from "../dynamo/retry.js";
 import { type BucketSource, decodeBucketPosition, encodeBucketPosition, walkBuckets } from "../listing/buckets.js";
 import { type DateRange, lists, type Page, type PageRequest } from "../store.js";
 import type { Item, Key } from "./batch.js";
-import { KEYS, type MultiTableContext, pick } from "./context.js";
-import { conditionFailure, isKeyOf, names } from "./dynamo.js";
+import { byKey, KEYS, type MultiTableContext, pick } from "./context.js";
+import { isKeyOf, names } from "./dynamo.js";
 import { dateEventId, toEvent } from "./mapping.js";
 import { getUser } from "./users.js";
 
 /** The events table's creation and reads (AP5–AP9); its changes are in event-changes.ts. */
 
-/** AP5 — 1 PutItem (insert only). */
+/** AP5 — 1 TransactWriteItems: the event and its seats (0 of `capacity` taken), both insert only. */
 export async function createEvent(
   ctx: MultiTableContext,
   organizerId: string,
   input: CreateEventInput,
 ): Promise<Event> {
   const now = ctx.timestamp();
-  const event: Event = {
-    eventId: ctx.newId(),
+  const eventId = ctx.newId();
+  const item: Item = {
+    eventId,
     organizerId,
     name: input.name,
     ...(input.description ? { description: input.description } : {}),
     ...(input.venue ? { venue: input.venue } : {}),
     date: input.date,
-    capacity: input.capacity,
-    registeredCount: 0,
     version: 1,
     createdAt: now,
     updatedAt: now,
+    month: monthOf(input.date),
+    dateEventId: dateEventId(input.date, eventId),
   };
-  try {
-    await ctx.document.send(
-      new PutCommand({
-        TableName: ctx.tables.events,
-        Item: { ...event, month: monthOf(event.date), dateEventId: dateEventId(event.date, event.eventId) },
-        ConditionExpression: "attribute_not_exists(#eventId)",
-        ExpressionAttributeNames: names("eventId"),
-      }),
-    );
-  } catch (error) {
-    // The id is new, so an existing item can only be this call's own, committed by an attempt whose answer
-    // was lost before the SDK retried: the event exists, which is what the caller asked for.
-    if (!conditionFailure(error)) throw error;
+  const seats: Item = { eventId, organizerId, capacity: input.capacity, registeredCount: 0 };
+  const insert = (TableName: string, Item: Item) => ({
+    Put: {
+      TableName,
+      Item,
+      ConditionExpression: "attribute_not_exists(#eventId)",
+      ExpressionAttributeNames: names("eventId"),
+    },
+  });
+  const outcomes = await retryOnConflict(() =>
+    ctx.transact([insert(ctx.tables.events, item), insert(ctx.tables.seats, seats)]),
+  );
+  // The id is new, so an existing item can only be this call's own, committed by an attempt whose answer was
+  // lost before the SDK retried: the event exists, which is what the caller asked for.
+  if (outcomes && !outcomes.some((outcome) => outcome.code === "ConditionalCheckFailed")) {
+    throw new Error(`createEvent cancelled: ${outcomes.map((outcome) => outcome.code).join(",")}`);
   }
-  return event;
+  return toEvent(item, seats);
 }
 
-/** AP6 — 1 GetItem. */
-export async function getEventItem(ctx: MultiTableContext, eventId: string): Promise<Item> {
-  const { Item } = await ctx.document.send(new GetCommand({ TableName: ctx.tables.events, Key: { eventId } }));
-  if (!Item) throw new NotFoundError("event");
-  return Item;
+/**
+ * AP6 — 1 BatchGetItem across the events and seats tables (one request, one round trip; GetItem reads one
+ * table). Undefined when either is missing: they are created and deleted together, so a read that sees one
+ * without the other caught the event being created or deleted.
+ */
+export async function getEventItems(
+  ctx: MultiTableContext,
+  eventId: string,
+  options: { consistent?: boolean } = {},
+): Promise<{ event: Item; seats: Item } | undefined> {
+  const consistent = options.consistent === true;
+  const found = await ctx.batchGet([
+    { table: ctx.tables.events, keys: [{ eventId }], consistent },
+    { table: ctx.tables.seats, keys: [{ eventId }], consistent },
+  ]);
+  const event = found.get(ctx.tables.events)?.[0];
+  const seats = found.get(ctx.tables.seats)?.[0];
+  return event && seats ? { event, seats } : undefined;
 }
 
 export async function getEvent(ctx: MultiTableContext, eventId: string): Promise<Event> {
-  return toEvent(await getEventItem(ctx, eventId));
+  const found = await getEventItems(ctx, eventId);
+  if (!found) throw new NotFoundError("event");
+  return toEvent(found.event, found.seats);
+}
+
+/**
+ * AP7–AP9's join: a page of events with their seats, 1 BatchGetItem (none for an empty page). The price of the
+ * counter kept out of the events table's indexes: one request more per list page. An event whose seats are gone
+ * was deleted (its index entry lags the delete) and is left out.
+ */
+export async function withSeats(ctx: MultiTableContext, events: Item[]): Promise<Event[]> {
+  if (events.length === 0) return [];
+  const found = await ctx.batchGet([{ table: ctx.tables.seats, keys: events.map(({ eventId }) => ({ eventId })) }]);
+  const seats = byKey(found.get(ctx.tables.seats), "eventId");
+  const joined: Event[] = [];
+  for (const event of events) {
+    const counted = seats.get(event.eventId as string);
+    if (counted) joined.push(toEvent(event, counted));
+  }
+  return joined;
 }
 
 function isDateIndexKey(value: unknown): value is Key {
@@ -66,7 +102,7 @@ function isDateIndexKey(value: unknown): value is Key {
 
 /**
  * AP7 — 1 Query on `DateIndex` per month bucket the page touches (see listing/buckets.ts), each clipped to the
- * range. The cursor carries the bucket and DynamoDB's LastEvaluatedKey within it.
+ * range, then 1 BatchGetItem for the page's seats. The cursor carries the bucket and DynamoDB's LastEvaluatedKey within it.
  */
 export async function listEventsByDate(
   ctx: MultiTableContext,
@@ -97,10 +133,10 @@ export async function listEventsByDate(
     positionAfter: (_month, item) => pick(item, KEYS.dateIndex),
   };
   const { items, next } = await walkBuckets(source, months, start, page.limit, ctx.bucketQueries);
-  return { items: items.map(toEvent), cursor: encodeBucketPosition(ctx.cursors, list, next) };
+  return { items: await withSeats(ctx, items), cursor: encodeBucketPosition(ctx.cursors, list, next) };
 }
 
-/** One page of `OrganizerIndex`: 1 Query. */
+/** One page of `OrganizerIndex`: 1 Query, + 1 BatchGetItem (the seats) when it has events. */
 async function organizedEvents(
   ctx: MultiTableContext,
   userId: string,
@@ -118,13 +154,13 @@ async function organizedEvents(
     ...(start && { ExclusiveStartKey: start }),
   });
   return {
-    page: { items: items.map(toEvent), cursor: lastKey ? ctx.encode(list, lastKey) : null },
+    page: { items: await withSeats(ctx, items), cursor: lastKey ? ctx.encode(list, lastKey) : null },
     first: start === undefined,
   };
 }
 
 /**
- * AP8 — 1 Query per page. Events exist only for existing users (an organizer is an authenticated user, and
+ * AP8 — 1 Query per page, + the page's seats. Events exist only for existing users (an organizer is an authenticated user, and
  * users are never deleted), so only an empty first page needs a GetItem to tell "no such user" (404) from
  * "organizes nothing".
  */
@@ -138,7 +174,7 @@ export async function listEventsByOrganizer(
   return result.page;
 }
 
-/** AP9 — 2 requests in parallel: GetItem (user) ‖ Query (OrganizerIndex). Its cursor continues on AP8. */
+/** AP9 — GetItem (user) ‖ Query (OrganizerIndex), then the page's seats. Its cursor continues on AP8. */
 export async function getUserWithEvents(
   ctx: MultiTableContext,
   userId: string,

@@ -58,7 +58,8 @@ export function toUser(item: Item): StoredUser {
   };
 }
 
-export function toEvent(item: Item): Event {
+/** The Event resource: the events item joined with its seats item (capacity, registeredCount). */
+export function toEvent(item: Item, seats: Item): Event {
   return {
     eventId: str(item, "eventId"),
     organizerId: str(item, "organizerId"),
@@ -66,8 +67,8 @@ export function toEvent(item: Item): Event {
     ...(item.description !== undefined && { description: str(item, "description") }),
     ...(item.venue !== undefined && { venue: str(item, "venue") }),
     date: str(item, "date"),
-    capacity: num(item, "capacity"),
-    registeredCount: num(item, "registeredCount"),
+    capacity: num(seats, "capacity"),
+    registeredCount: num(seats, "registeredCount"),
     version: num(item, "version"),
     createdAt: str(item, "createdAt"),
     updatedAt: str(item, "updatedAt"),

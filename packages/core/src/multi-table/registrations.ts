@@ -7,7 +7,7 @@ import { lists, type Page, type PageRequest } from "../store.js";
 import type { Item } from "./batch.js";
 import { ALL_OLD, byKey, KEYS, type MultiTableContext } from "./context.js";
 import { names } from "./dynamo.js";
-import { getEventItem } from "./events.js";
+import { getEventItems } from "./events.js";
 import {
   dateEventId,
   type RegistrationItem,
@@ -23,11 +23,12 @@ import { getUser } from "./users.js";
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /**
- * AP12 — 2 requests. 1 BatchGetItem (consistent) reads the event and the attendee across both tables: they
- * answer 404s and "full" early, give the date (and under `sync`/`stream` the names) the registration copies, and
- * fill in the response. Then 1 TransactWriteItems: the seat (`registeredCount < capacity`, and the event version
- * we read, so the copies are current), the registration (`attribute_not_exists`: never twice) and, when it copies
- * the user's name, a ConditionCheck that the user's revision is still the one read.
+ * AP12 — 2 requests. 1 BatchGetItem (consistent) reads the event, its seats and the attendee across their
+ * tables: they answer 404s and "full" early, give the date (and under `sync`/`stream` the names) the registration
+ * copies, and fill in the response. Then 1 TransactWriteItems: the seat (`registeredCount < capacity` on the
+ * seats item, which no index copies), the registration (`attribute_not_exists`: never twice), a ConditionCheck
+ * that the event's version is the one read (so the copies are current; it writes nothing) and, when it copies the
+ * user's name, a ConditionCheck that the user's revision is still the one read.
  */
 export async function register(ctx: MultiTableContext, eventId: string, userId: string): Promise<Registration> {
   // Which call wrote the registration: a retry whose first attempt committed unseen recognises its own.
@@ -37,12 +38,14 @@ export async function register(ctx: MultiTableContext, eventId: string, userId: 
     // seat hears already_registered, even when the event is full.
     const found = await ctx.batchGet([
       { table: ctx.tables.events, keys: [{ eventId }], consistent: true },
+      { table: ctx.tables.seats, keys: [{ eventId }], consistent: true },
       { table: ctx.tables.users, keys: [{ userId }], consistent: true },
       { table: ctx.tables.registrations, keys: [{ eventId, userId }], consistent: true },
     ]);
     const eventItem = found.get(ctx.tables.events)?.[0];
+    const seatsItem = found.get(ctx.tables.seats)?.[0];
     const userItem = found.get(ctx.tables.users)?.[0];
-    if (!eventItem) throw new NotFoundError("event");
+    if (!eventItem || !seatsItem) throw new NotFoundError("event");
     if (!userItem) throw new NotFoundError("user");
     const existing = found.get(ctx.tables.registrations)?.[0];
     if (existing) {
@@ -50,7 +53,7 @@ export async function register(ctx: MultiTableContext, eventId: string, userId: 
       if (existing.writeId === writeId) return toRegistration(existing, userItem, eventItem);
       throw new AlreadyRegisteredError();
     }
-    const event = toEvent(eventItem);
+    const event = toEvent(eventItem, seatsItem);
     if (event.registeredCount >= event.capacity) throw new EventFullError();
 
     const registration: RegistrationItem = {
@@ -65,12 +68,12 @@ export async function register(ctx: MultiTableContext, eventId: string, userId: 
     const actions: TransactItem[] = [
       {
         Update: {
-          TableName: ctx.tables.events,
+          TableName: ctx.tables.seats,
           Key: { eventId },
           UpdateExpression: "SET #registeredCount = #registeredCount + :one",
-          ConditionExpression: "#registeredCount < #capacity AND #version = :version",
-          ExpressionAttributeNames: names("registeredCount", "capacity", "version"),
-          ExpressionAttributeValues: { ":one": 1, ":version": event.version },
+          ConditionExpression: "#registeredCount < #capacity",
+          ExpressionAttributeNames: names("registeredCount", "capacity"),
+          ExpressionAttributeValues: { ":one": 1 },
           ReturnValuesOnConditionCheckFailure: ALL_OLD,
         },
       },
@@ -83,20 +86,31 @@ export async function register(ctx: MultiTableContext, eventId: string, userId: 
           ReturnValuesOnConditionCheckFailure: ALL_OLD,
         },
       },
+      {
+        ConditionCheck: {
+          TableName: ctx.tables.events,
+          Key: { eventId },
+          ConditionExpression: "#version = :version",
+          ExpressionAttributeNames: names("version"),
+          ExpressionAttributeValues: { ":version": event.version },
+          ReturnValuesOnConditionCheckFailure: ALL_OLD,
+        },
+      },
     ];
     if (ctx.keepsNameCopies) actions.push(unchangedUser(ctx, userItem));
     const outcomes = await ctx.transact(actions);
     if (!outcomes) return toRegistration(registration, userItem, eventItem);
-    const [seat, created] = outcomes;
+    const [seat, created, current] = outcomes;
     if (created?.rejected && created.item) {
       if (created.item.writeId === writeId) return toRegistration(created.item, userItem, eventItem);
       throw new AlreadyRegisteredError();
     }
     if (seat?.rejected) {
       if (!seat.item) throw new NotFoundError("event");
-      const current = seat.item as { registeredCount: number; capacity: number };
-      if (current.registeredCount >= current.capacity) throw new EventFullError();
+      const counted = seat.item as { registeredCount: number; capacity: number };
+      if (counted.registeredCount >= counted.capacity) throw new EventFullError();
     }
+    if (current?.rejected && !current.item) throw new NotFoundError("event");
     // The event or the user changed since we read them: read again so the copies and the response are current.
     throw new TransactionConflict();
   });
@@ -119,7 +133,8 @@ function unchangedUser(ctx: MultiTableContext, userItem: Item): TransactItem {
 /**
  * AP13 — 1 TransactWriteItems: delete the registration (it must exist) and free the seat. Who may cancel is
  * checked inside the same transaction without keeping a copy of the organizer on the registration: the
- * attendee needs no check, anyone else must be the event's organizer (a condition on the event update).
+ * attendee needs no check, anyone else must be the event's organizer (a condition on the seats update: the
+ * seats item keeps the organizer, so the events item is not touched).
  */
 export async function cancelRegistration(
   ctx: MultiTableContext,
@@ -141,7 +156,7 @@ export async function cancelRegistration(
       },
       {
         Update: {
-          TableName: ctx.tables.events,
+          TableName: ctx.tables.seats,
           Key: { eventId },
           UpdateExpression: "SET #registeredCount = #registeredCount - :one",
           ConditionExpression: `#registeredCount > :zero${byOrganizer ? " AND #organizerId = :actor" : ""}`,
@@ -164,15 +179,16 @@ export async function cancelRegistration(
 
 /**
  * One page of an event's registrations: 1 Query on the base table. Under `sync`/`stream` each item carries its
- * names, so only the first page also reads the event (1 GetItem, in parallel: the 404 and AP15's event). Under
- * `none`, 1 BatchGetItem after the Query joins the event and every attendee on the page (both tables in one
- * request); it reads the event on every page with items (each Registration shows its name, date and venue).
+ * names, so only the first page also reads the event and its seats (1 BatchGetItem, in parallel: the 404 and
+ * AP15's event). Under `none`, 1 BatchGetItem after the Query joins the event and every attendee on the page
+ * (and on the first page the seats: all three tables in one request); it reads the event on every page with
+ * items (each Registration shows its name, date and venue). `event` is the first page's.
  */
 async function attendancePage(
   ctx: MultiTableContext,
   eventId: string,
   page: PageRequest,
-): Promise<{ event: Item | undefined; attendees: Page<Registration> }> {
+): Promise<{ event: Event | undefined; attendees: Page<Registration> }> {
   const list = lists.registrationsOfEvent(eventId);
   const start = page.cursor ? ctx.decodeKey(list, page.cursor, KEYS.registrations) : undefined;
   const query = ctx.query({
@@ -184,8 +200,10 @@ async function attendancePage(
     ...(start && { ExclusiveStartKey: start }),
   });
   if (ctx.keepsNameCopies) {
-    const [{ items, lastKey }, event] = await Promise.all([query, start ? undefined : getEventItem(ctx, eventId)]);
+    const [{ items, lastKey }, found] = await Promise.all([query, start ? undefined : getEventItems(ctx, eventId)]);
+    if (!start && !found) throw new NotFoundError("event");
     const cursor = lastKey ? ctx.encode(list, lastKey) : null;
+    const event = found && toEvent(found.event, found.seats);
     return { event, attendees: { items: items.map(toRegistrationFromCopies), cursor } };
   }
   const { items, lastKey } = await query;
@@ -193,13 +211,15 @@ async function attendancePage(
   if (start && items.length === 0) return { event: undefined, attendees: { items: [], cursor } };
   const found = await ctx.batchGet([
     { table: ctx.tables.events, keys: [{ eventId }] },
+    { table: ctx.tables.seats, keys: start ? [] : [{ eventId }] },
     { table: ctx.tables.users, keys: items.map((item) => ({ userId: item.userId })) },
   ]);
   const event = found.get(ctx.tables.events)?.[0];
-  if (!event) throw new NotFoundError("event");
+  const seats = found.get(ctx.tables.seats)?.[0];
+  if (!event || (!start && !seats)) throw new NotFoundError("event");
   const users = byKey(found.get(ctx.tables.users), "userId");
   return {
-    event,
+    event: seats && toEvent(event, seats),
     attendees: { items: items.map((item) => toRegistration(item, joined(users, item.userId), event)), cursor },
   };
 }
@@ -221,7 +241,7 @@ export async function getEventWithAttendees(
 ): Promise<{ event: Event; attendees: Page<Registration> }> {
   const { event, attendees } = await attendancePage(ctx, eventId, { limit: page.limit });
   if (!event) throw new NotFoundError("event");
-  return { event: toEvent(event), attendees };
+  return { event, attendees };
 }
 
 /**

@@ -61,8 +61,8 @@ export interface MultiTableStoreOptions {
  *
  * Fan-outs go through the shared `applyCopyChange` (copies/fan-out.ts). One request rewrites at most
  * `maxSyncCopies` (MAX_SYNC_COPIES) copies — `sync`'s name copies, or `none`'s date keys on a date change —
- * past it the change is refused with too_many_copies before anything is written (an event's bound is part of its
- * UpdateItem's condition; a user's registrations are counted first).
+ * past it the change is refused with too_many_copies before anything is written (an event's bound is a condition
+ * on its seats in the change's transaction; a user's registrations are counted first).
  *
  * Request cost per access pattern (a transaction counts as one request; "‖" = sent in parallel; n = the copies a
  * change rewrites, each fan-out being 1 Query per 100 registrations + n UpdateItems, 32 in flight). Patterns not
@@ -74,17 +74,17 @@ export interface MultiTableStoreOptions {
  * | AP2  | 1 Query (EmailIndex); +1 GetItem (Emails) only if a lagging index shows two users with the address    |
  * | AP3  | 1 TransactWriteItems (user + email item)                                                              |
  * | AP4  | name only: 1 UpdateItem; email change: 1 GetItem + 1 TransactWriteItems (user, old and new email item) |
- * | AP5  | 1 PutItem                                                                                             |
- * | AP6  | 1 GetItem                                                                                             |
- * | AP7  | 1 Query (DateIndex) per month bucket the page touches                                                 |
- * | AP8  | 1 Query (OrganizerIndex) per page; +1 GetItem (user) when a first page is empty (404 or none)         |
- * | AP9  | 2: GetItem (user) ‖ Query (OrganizerIndex)                                                            |
- * | AP10 | 1 UpdateItem; a date change adds the fan-out of n date keys                                           |
- * | AP11 | 1 DeleteItem + 1 Query per 100 registrations + 1 BatchWriteItem per 25 registrations                  |
- * | AP12 | 2: BatchGetItem (event + user) + TransactWriteItems (seat + registration)                             |
- * | AP13 | 1 TransactWriteItems (registration + seat)                                                            |
+ * | AP5  | 1 TransactWriteItems (event + seats)                                                                  |
+ * | AP6  | 1 BatchGetItem (event + seats, two tables)                                                            |
+ * | AP7  | 1 Query (DateIndex) per month bucket the page touches + 1 BatchGetItem (the page's seats)             |
+ * | AP8  | 1 Query (OrganizerIndex) + 1 BatchGetItem (seats) per page; +1 GetItem (user) for an empty first page |
+ * | AP9  | 3: GetItem (user) ‖ Query (OrganizerIndex), then BatchGetItem (seats)                                 |
+ * | AP10 | UpdateItem ‖ GetItem (seats); capacity: TransactWriteItems (event + seats) + BatchGetItem; + date fan-out |
+ * | AP11 | 1 TransactWriteItems (event + seats) + 1 Query per 100 + 1 BatchWriteItem per 25 registrations        |
+ * | AP12 | 2: BatchGetItem (event + seats + user) + TransactWriteItems (seats + registration + event check)      |
+ * | AP13 | 1 TransactWriteItems (registration + seats)                                                           |
  * | AP14 | 2 per page: Query (Registrations) + BatchGetItem (event + attendees; 2 for a 100-item page)           |
- * | AP15 | 2: Query (Registrations) + BatchGetItem (the event + attendees)                                       |
+ * | AP15 | 2: Query (Registrations) + BatchGetItem (the event, its seats + attendees)                           |
  * | AP16 | 2 per page: Query (UserIndex) + BatchGetItem (user + events; 2 for a 100-item page); a page left      |
  * |      | short by registrations whose event is gone reads on (another Query + BatchGetItem)                    |
  *
@@ -93,8 +93,8 @@ export interface MultiTableStoreOptions {
  * | AP4  | a name given: +1 Query (COUNT on UserIndex) first, then the fan-out | as none                         |
  * | AP10 | 1 UpdateItem; a name, date or venue change adds the fan-out         | 1 UpdateItem                    |
  * | AP12 | 2, the transaction also a ConditionCheck (the user's revision)      | as sync                         |
- * | AP14 | 1 per page: Query (Registrations); the first page ‖ GetItem (event) | as sync                         |
- * | AP15 | 2: Query (Registrations) ‖ GetItem (event)                          | as sync                         |
+ * | AP14 | 1 per page: Query (Registrations); the first page ‖ BatchGetItem    | as sync                         |
+ * | AP15 | 2: Query (Registrations) ‖ BatchGetItem (event + seats)             | as sync                         |
  * | AP16 | 1 per page: Query (UserIndex); the first page ‖ GetItem (user)      | as sync                         |
  *
  * An empty page after the first (`cursor` given, no items) costs only its Query.

@@ -24,8 +24,9 @@ export function isElectroCursor(value: unknown): value is string {
 }
 
 /**
- * One page of a collection whose parent sorts first (`$`-prefixed sort key): the list's first query asks for one
- * item more, the parent, so "does it exist?" and the first page are one request. Read through `fillPage`, so a
+ * One page of a collection whose parent sorts first (`$`-prefixed sort key): the list's first query asks for
+ * `parentItems` more (the parent: one item, or two for an event and its seats), so "does it exist?" and the first
+ * page are one request. Read through `fillPage`, so a
  * page whose items ElectroDB filtered out (another entity or model version in the partition) reads on instead of
  * answering an empty page with a cursor. The cursor wraps ElectroDB's, bound to `list` by `cursors`.
  */
@@ -34,12 +35,13 @@ export async function collectionPage<P, C>(
   list: string,
   page: PageRequest,
   query: (cursor: string | null, limit: number) => Promise<CollectionChunk<P, C>>,
+  parentItems = 1,
 ): Promise<CollectionPage<P, C>> {
   const start = page.cursor ? cursors.decode<unknown>(list, page.cursor) : null;
   if (start !== null && !isElectroCursor(start)) throw new InvalidCursorError();
   let parent: P | undefined;
   const { items, next } = await fillPage(page.limit, start, async (after, limit) => {
-    const chunk = await query(after, after === null ? limit + 1 : limit);
+    const chunk = await query(after, after === null ? limit + parentItems : limit);
     if (after === null) parent = chunk.parent;
     return { items: chunk.children, next: chunk.cursor };
   });

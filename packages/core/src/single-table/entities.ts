@@ -14,6 +14,7 @@ import { INDEX_PROJECTIONS, KEYS, LEAN_LAYOUT, type SingleTableLayout } from "./
  * | User          | U#<userId>   | U          | A#<userId>   | $U                    | O#<userId>  | $U                    |
  * | EmailMarker   | M#<email>    | M          |              |                       |             |                       |
  * | Event         | E#<eventId>  | $E         | D#<yyyy-mm>  | <date>#<eventId>      | O#<orgId>   | E#<date>#<eventId>    |
+ * | Seats         | E#<eventId>  | $E#S       |              |                       |             |                       |
  * | Registration  | E#<eventId>  | R#<userId> | A#<userId>   | R#<date>#<eventId>    |             |                       |
  *
  * ElectroDB's identity attributes are `_e`/`_v` (its `identifiers` option; layout.ts `IDENTIFIERS`), and each
@@ -23,7 +24,15 @@ import { INDEX_PROJECTIONS, KEYS, LEAN_LAYOUT, type SingleTableLayout } from "./
  * Collections: `attendance` (event + its registrations, AP14/AP15), `organizer` (user + events they organize,
  * AP8/AP9), `attendee` (user + their registrations, AP16). The parent item's sort key starts with `$`, which
  * sorts before every child key, so the first page of a collection query holds the parent and then the children
- * in order: one request answers "does it exist?" and "first page" together.
+ * in order: one request answers "does it exist?" and "first page" together. An event's parent items are two:
+ * the event and its seats (`$E` < `$E#S` < `R#…`).
+ *
+ * Seats (issue 12, "hot counter"): the seat count changes with every registration and cancellation, so it lives
+ * in its own item with no index keys — rewriting it writes no index partition (the event item is copied into the
+ * month and organizer indexes, which a counter on it would rewrite every time). The seats item also holds the
+ * capacity (the invariant `registeredCount <= capacity` is one condition on one item) and the organizer, so an
+ * organizer's cancellation is checked there too. Reads that return an Event join it: in the `attendance`
+ * collection it is read with the event; the event lists read it with one BatchGetItem a page.
  *
  * Casing is "none" on every key: ids reach the model only as validated upper-case ULIDs and emails only
  * NFC-normalized and lower-cased, so the model never needs to fold case — and folding would make two distinct
@@ -44,7 +53,7 @@ function lazy<T>(make: () => T): () => T {
 }
 
 /**
- * The four entities and the Service over them, each built on first use. ElectroDB validates a model when it
+ * The five entities and the Service over them, each built on first use. ElectroDB validates a model when it
  * builds the entity (~13 ms for the first one in a fresh process here, ~35 ms for all four and the Service):
  * a cold start that
  * serves `GET /events/{id}` builds only the Event entity. The Service joins the same instances later.
@@ -153,8 +162,6 @@ export function createEntities(
             description: { type: "string" },
             venue: { type: "string" },
             date: { type: "string", required: true },
-            capacity: { type: "number", required: true },
-            registeredCount: { type: "number", required: true },
             version: { type: "number", required: true },
             createdAt: { type: "string", required: true, readOnly: true },
             updatedAt: { type: "string", required: true },
@@ -196,6 +203,30 @@ export function createEntities(
                 template: `${k.organized}\${date}#\${eventId}`,
                 casing: none,
               },
+            },
+          },
+        },
+        config,
+      ),
+  );
+
+  /** The event's seat count, apart from the event so that no index copies it (see above). */
+  const seats = lazy(
+    () =>
+      new Entity(
+        {
+          model: { entity: "seats", version: "1", service: SERVICE },
+          attributes: {
+            eventId: { type: "string", required: true, readOnly: true },
+            organizerId: { type: "string", required: true, readOnly: true },
+            capacity: { type: "number", required: true },
+            registeredCount: { type: "number", required: true },
+          },
+          indexes: {
+            byEvent: {
+              collection: "attendance",
+              pk: { field: "pk", composite: ["eventId"], template: `${k.event}\${eventId}`, casing: none },
+              sk: { field: "sk", composite: [], template: k.seatsItem, casing: none },
             },
           },
         },
@@ -256,7 +287,10 @@ export function createEntities(
 
   const service = lazy(
     () =>
-      new Service({ user: user(), emailMarker: emailMarker(), event: event(), registration: registration() }, config),
+      new Service(
+        { user: user(), emailMarker: emailMarker(), event: event(), seats: seats(), registration: registration() },
+        config,
+      ),
   );
   return {
     get user() {
@@ -267,6 +301,9 @@ export function createEntities(
     },
     get event() {
       return event();
+    },
+    get seats() {
+      return seats();
     },
     get registration() {
       return registration();

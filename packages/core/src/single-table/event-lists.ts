@@ -13,21 +13,28 @@ import {
 import { type DateRange, lists, type Page, type PageRequest } from "../store.js";
 import { collectionPage, isElectroCursor } from "./collection-page.js";
 import type { SingleTableModel } from "./entities.js";
-import { toEvent } from "./mapping.js";
+import type { EventSeats } from "./event-seats.js";
+import type { EventItem } from "./mapping.js";
 
 /** See store.ts: ElectroDB's reads hand back the SDK's own exception. */
 const GO = { originalErr: true } as const;
 /** Sorts after every Crockford base32 character: a key-range bound just past every id of a prefix. */
 const AFTER_EVERY_ULID = "~";
 
-/** The event lists, AP7–AP9: the month buckets on gsi1 and the `organizer` collection on gsi2. */
+/**
+ * The event lists, AP7–AP9: the month buckets on gsi1 and the `organizer` collection on gsi2. Each page then
+ * joins its events' seats (capacity, registeredCount) with one BatchGetItem: the counter is kept out of the
+ * indexes so that registrations write no index partition, and the lists pay one request more per page for it.
+ */
 export class EventLists {
   readonly #model: SingleTableModel;
+  readonly #seats: EventSeats;
   readonly #cursors: CursorCodec;
   readonly #bucketQueries: BucketQueries;
 
-  constructor(model: SingleTableModel, cursors: CursorCodec, bucketQueries: BucketQueries) {
+  constructor(model: SingleTableModel, seats: EventSeats, cursors: CursorCodec, bucketQueries: BucketQueries) {
     this.#model = model;
+    this.#seats = seats;
     this.#cursors = cursors;
     this.#bucketQueries = bucketQueries;
   }
@@ -45,7 +52,7 @@ export class EventLists {
       ? decodeBucketPosition(this.#cursors, list, page.cursor, months, isElectroCursor)
       : { bucket: months[0] as string, after: null };
     const events = this.#model.event;
-    const source: BucketSource<Parameters<typeof toEvent>[0], string> = {
+    const source: BucketSource<EventItem, string> = {
       query: async (month, after, limit) => {
         const result = await events.query
           .byMonth({ month })
@@ -61,10 +68,10 @@ export class EventLists {
         }),
     };
     const { items, next } = await walkBuckets(source, months, start, page.limit, this.#bucketQueries);
-    return { items: items.map(toEvent), cursor: encodeBucketPosition(this.#cursors, list, next) };
+    return { items: await this.#seats.join(items), cursor: encodeBucketPosition(this.#cursors, list, next) };
   }
 
-  /** The `organizer` collection: the user's item (first page only) then their events by date; one query a page. */
+  /** The `organizer` collection: the user's item (first page only) then their events by date; one query a page, + the seats. */
   async ofOrganizer(userId: string, page: PageRequest) {
     const { first, parent, items, cursor } = await collectionPage(
       this.#cursors,
@@ -78,6 +85,6 @@ export class EventLists {
       },
     );
     if (first && !parent) throw new NotFoundError("user");
-    return { user: parent, events: { items: items.map(toEvent), cursor } };
+    return { user: parent, events: { items: await this.#seats.join(items), cursor } };
   }
 }

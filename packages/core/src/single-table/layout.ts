@@ -27,6 +27,8 @@ export interface KeyLayout {
   /** pk of an event's partition: the event (sort key `eventItem`) and its registrations (`registration<userId>`). */
   event: string;
   eventItem: string;
+  /** Sort key of the event's seats item, right after the event (`$E` < `$E#S` < `R#…`), with no index keys. */
+  seatsItem: string;
   registration: string;
   /** gsi1pk of a user's registrations (the `attendee` collection) and of the user. */
   attendee: string;
@@ -49,6 +51,7 @@ export const KEYS = {
   emailItem: "M",
   event: "E#",
   eventItem: "$E",
+  seatsItem: "$E#S",
   registration: "R#",
   attendee: "A#",
   month: "D#",
@@ -63,6 +66,7 @@ export const itemKeys = {
   user: (userId: string) => ({ pk: `${KEYS.user}${userId}`, sk: KEYS.userItem }),
   emailMarker: (email: string) => ({ pk: `${KEYS.email}${email}`, sk: KEYS.emailItem }),
   event: (eventId: string) => ({ pk: `${KEYS.event}${eventId}`, sk: KEYS.eventItem }),
+  seats: (eventId: string) => ({ pk: `${KEYS.event}${eventId}`, sk: KEYS.seatsItem }),
   registration: (eventId: string, userId: string) => ({
     pk: `${KEYS.event}${eventId}`,
     sk: `${KEYS.registration}${userId}`,
@@ -77,7 +81,10 @@ export interface SingleTableLayout {
 
 export const LEAN_LAYOUT: SingleTableLayout = { identifiers: IDENTIFIERS, keys: KEYS };
 
-/** An event as every event list returns it (mapping.ts `toEvent`): AP7 on gsi1, AP8/AP9 on gsi2. */
+/**
+ * An event as every event list returns it (mapping.ts `toEvent`): AP7 on gsi1, AP8/AP9 on gsi2. Its capacity and
+ * seat count are on the seats item, which no index holds: the lists join them a page at a time.
+ */
 const LISTED_EVENT = [
   "eventId",
   "organizerId",
@@ -85,8 +92,6 @@ const LISTED_EVENT = [
   "description",
   "venue",
   "date",
-  "capacity",
-  "registeredCount",
   "version",
   "createdAt",
   "updatedAt",

@@ -20,21 +20,26 @@ export function toUser(item: UserItem): StoredUser {
   };
 }
 
-interface EventItem {
+export interface EventItem {
   eventId: string;
   organizerId: string;
   name: string;
   description?: string | undefined;
   venue?: string | undefined;
   date: string;
-  capacity: number;
-  registeredCount: number;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
 
-export function toEvent(item: EventItem): Event {
+/** The event's seats item (entities.ts): the counter kept apart from the indexed event item. */
+export interface SeatsItem {
+  capacity: number;
+  registeredCount: number;
+}
+
+/** The Event resource: the event item joined with its seats item. */
+export function toEvent(item: EventItem, seats: SeatsItem): Event {
   return {
     eventId: item.eventId,
     organizerId: item.organizerId,
@@ -42,8 +47,8 @@ export function toEvent(item: EventItem): Event {
     ...(item.description !== undefined && { description: item.description }),
     ...(item.venue !== undefined && { venue: item.venue }),
     date: item.date,
-    capacity: item.capacity,
-    registeredCount: item.registeredCount,
+    capacity: seats.capacity,
+    registeredCount: seats.registeredCount,
     version: item.version,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,

@@ -8,12 +8,19 @@ import { lists, type Page, type PageRequest } from "../store.js";
 import { collectionPage } from "./collection-page.js";
 import type { SingleTableModel } from "./entities.js";
 import { IDENTIFIERS } from "./layout.js";
-import { joinRegistration, type RegistrationItem, toEvent, toRegistration, type toUser } from "./mapping.js";
+import {
+  type EventItem,
+  joinRegistration,
+  type RegistrationItem,
+  type SeatsItem,
+  toEvent,
+  toRegistration,
+  type toUser,
+} from "./mapping.js";
 
 /** See store.ts: ElectroDB's reads hand back the SDK's own exception. */
 const GO = { originalErr: true } as const;
 
-type EventItem = Parameters<typeof toEvent>[0];
 type UserItem = Parameters<typeof toUser>[0];
 
 /**
@@ -43,7 +50,10 @@ export class RegistrationLists {
     this.#copies = copies;
   }
 
-  /** The `attendance` collection: the event (first page only), then registrations by userId. */
+  /**
+   * The `attendance` collection: the event and its seats (first page only: two parent items), then registrations
+   * by userId — AP15 stays one request.
+   */
   async ofEvent(
     eventId: string,
     page: PageRequest,
@@ -55,16 +65,18 @@ export class RegistrationLists {
       async (cursor, limit) => {
         const result = await this.#model.service.collections.attendance({ eventId }).go({ ...GO, cursor, limit });
         const event = result.data.event[0];
+        const seats: SeatsItem | undefined = result.data.seats[0];
         const registrations = result.data.registration;
         const children =
           this.#copies === "none"
             ? await this.#withAttendees(eventId, event, registrations)
             : registrations.map(toRegistration);
-        return { parent: event, children, cursor: result.cursor };
+        return { parent: event && seats && toEvent(event, seats), children, cursor: result.cursor };
       },
+      2,
     );
     if (first && !parent) throw new NotFoundError("event");
-    return { event: parent && toEvent(parent), attendees: { items, cursor } };
+    return { event: parent, attendees: { items, cursor } };
   }
 
   /** AP16 — the `attendee` collection: the user (first page only), then registrations by event date. */

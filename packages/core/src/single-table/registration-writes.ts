@@ -5,7 +5,7 @@ import type { Registration } from "../domain/schemas.js";
 import { retryOnConflict, TransactionConflict } from "../dynamo/retry.js";
 import type { SingleTableModel } from "./entities.js";
 import { IDENTIFIERS } from "./layout.js";
-import { joinRegistration, toEvent, toUser } from "./mapping.js";
+import { type EventItem, joinRegistration, type SeatsItem, toEvent, toUser } from "./mapping.js";
 import { cancelled } from "./transactions.js";
 
 /** What a stored registration (an ALL_OLD image, a BatchGetItem answer) holds at least. */
@@ -17,7 +17,7 @@ export interface RegistrationWriteOptions {
   timestamp: () => string;
 }
 
-/** AP12 and AP13: a registration and its seat, in one transaction each. */
+/** AP12 and AP13: a registration and its seat (on the event's seats item), in one transaction each. */
 export class RegistrationWrites {
   readonly #model: SingleTableModel;
   readonly #document: DynamoDBDocumentClient;
@@ -44,6 +44,7 @@ export class RegistrationWrites {
       // whether the registration exists: a caller who holds a seat hears already_registered, even when full.
       const keys = [
         this.#model.event.get({ eventId }).params().Key,
+        this.#model.seats.get({ eventId }).params().Key,
         this.#model.user.get({ userId }).params().Key,
         this.#model.registration.get({ eventId, userId }).params().Key,
       ];
@@ -52,10 +53,14 @@ export class RegistrationWrites {
       );
       const items = response.Responses?.[this.#table] ?? [];
       const eventItem = items.find((item) => item[IDENTIFIERS.entity] === "event");
+      const seatsItem = items.find((item) => item[IDENTIFIERS.entity] === "seats");
       const userItem = items.find((item) => item[IDENTIFIERS.entity] === "user");
-      if (!eventItem) throw new NotFoundError("event");
+      if (!eventItem || !seatsItem) throw new NotFoundError("event");
       if (!userItem) throw new NotFoundError("user");
-      const event = toEvent(this.#model.event.parse({ Item: eventItem }).data as Parameters<typeof toEvent>[0]);
+      const event = toEvent(
+        this.#model.event.parse({ Item: eventItem }).data as EventItem,
+        this.#model.seats.parse({ Item: seatsItem }).data as SeatsItem,
+      );
       const userData = this.#model.user.parse({ Item: userItem }).data as Parameters<typeof toUser>[0] & {
         revision?: number;
       };
@@ -84,20 +89,21 @@ export class RegistrationWrites {
           ...(event.venue !== undefined && { eventVenue: event.venue }),
         }),
       };
-      // One transaction: the seat (never past capacity), the registration (never twice), and conditions that
-      // what it copies is still current (the event's version; the attendee's revision, or under none that the
-      // attendee exists).
+      // One transaction: the seat (never past capacity; on the seats item, which no index copies), the
+      // registration (never twice), and conditions that what it copies is still current (a ConditionCheck of the
+      // event's version, which writes nothing; the attendee's revision, or under none that the attendee exists).
       const result = await this.#model.service.transaction
-        .write(({ event: events, registration: registrations, user: users }) => [
-          events
+        .write(({ seats, event: events, registration: registrations, user: users }) => [
+          seats
             .patch({ eventId })
             .add({ registeredCount: 1 })
-            .where(
-              (attr, op) =>
-                `${op.name(attr.registeredCount)} < ${op.name(attr.capacity)} AND ${op.eq(attr.version, event.version)}`,
-            )
+            .where((attr, op) => `${op.name(attr.registeredCount)} < ${op.name(attr.capacity)}`)
             .commit({ response: "all_old" }),
           registrations.create(registration).commit({ response: "all_old" }),
+          events
+            .check({ eventId })
+            .where((attr, op) => op.eq(attr.version, event.version))
+            .commit({ response: "all_old" }),
           users
             .check({ userId })
             .where((attr, op) =>
@@ -112,7 +118,7 @@ export class RegistrationWrites {
         .go();
       const outcomes = cancelled(result);
       if (!outcomes) return joinRegistration(registration, user, event);
-      const [seat, created] = outcomes;
+      const [seat, created, current] = outcomes;
       if (created?.rejected && created.item) {
         // Ours: an earlier attempt of this call committed but its answer was lost. Anyone else's: a conflict.
         if (created.item.writeId === writeId) return joinRegistration(created.item as StoredKey, user, event);
@@ -120,25 +126,27 @@ export class RegistrationWrites {
       }
       if (seat?.rejected) {
         if (!seat.item) throw new NotFoundError("event");
-        const current = seat.item as { registeredCount: number; capacity: number };
-        if (current.registeredCount >= current.capacity) throw new EventFullError();
+        const counted = seat.item as { registeredCount: number; capacity: number };
+        if (counted.registeredCount >= counted.capacity) throw new EventFullError();
       }
+      if (current?.rejected && !current.item) throw new NotFoundError("event");
       // The event or the attendee changed since we read them: read again so the copies are current.
       throw new TransactionConflict();
     });
   }
 
   /**
-   * The attendee may cancel; anyone else only if they organize the event — a condition on the event's seat update
-   * in the same transaction, so the registration needs no copy of the organizer.
+   * The attendee may cancel; anyone else only if they organize the event — a condition on the seats update in the
+   * same transaction (the seats item keeps the organizer for it), so the registration needs no copy of the
+   * organizer and the event item is not touched.
    */
   async cancel(eventId: string, userId: string, actorId: string): Promise<void> {
     const byOrganizer = actorId !== userId;
     await retryOnConflict(async () => {
       const result = await this.#model.service.transaction
-        .write(({ registration, event }) => [
+        .write(({ registration, seats }) => [
           registration.remove({ eventId, userId }).commit({ response: "all_old" }),
-          event
+          seats
             .patch({ eventId })
             .add({ registeredCount: -1 })
             .where((attr, op) =>

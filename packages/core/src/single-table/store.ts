@@ -1,17 +1,9 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
 import { applyCopyChange } from "../copies/fan-out.js";
-import type { RegistrationKey } from "../copies/keeper.js";
 import { type CopyStrategy, MAX_SYNC_COPIES } from "../copies/strategy.js";
 import { CursorCodec } from "../cursor.js";
-import {
-  CapacityConflictError,
-  EmailTakenError,
-  ForbiddenError,
-  NotFoundError,
-  PreconditionFailedError,
-  TooManyCopiesError,
-} from "../domain/errors.js";
+import { EmailTakenError, ForbiddenError, NotFoundError, TooManyCopiesError } from "../domain/errors.js";
 import {
   type CreateEventInput,
   type CreateUserInput,
@@ -23,14 +15,15 @@ import {
   type UpdateEventInput,
   type UpdateUserInput,
 } from "../domain/schemas.js";
-import { conditionFailure } from "../dynamo/conditions.js";
-import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
+import { retryOnConflict, TransactionConflict } from "../dynamo/retry.js";
 import { type BucketQueries, DEFAULT_BUCKET_QUERIES } from "../listing/buckets.js";
 import type { DateRange, Page, PageRequest, Store } from "../store.js";
 import { SingleTableCopyKeeper } from "./copy-keeper.js";
 import { createEntities, type SingleTableModel } from "./entities.js";
 import { EventLists } from "./event-lists.js";
-import { toEvent, toUser } from "./mapping.js";
+import { EventSeats } from "./event-seats.js";
+import { EventWrites } from "./event-writes.js";
+import { toUser } from "./mapping.js";
 import { RegistrationLists } from "./registration-lists.js";
 import { RegistrationWrites } from "./registration-writes.js";
 import { cancelled } from "./transactions.js";
@@ -50,7 +43,6 @@ export interface SingleTableStoreOptions {
   maxSyncCopies?: number;
 }
 
-const ALL_OLD = { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } as const;
 /**
  * Options of ElectroDB's reads and single-item writes. `originalErr`: otherwise ElectroDB builds an Error (two
  * stack captures) before every call, in case it fails, to wrap the SDK's exception — ~55 µs, 4–5% of the API's
@@ -76,7 +68,9 @@ export class SingleTableStore implements Store {
   readonly #now: () => Date;
   readonly #newId: () => string;
   readonly #maxSyncCopies: number;
+  readonly #seats: EventSeats;
   readonly #events: EventLists;
+  readonly #eventWrites: EventWrites;
   readonly #registrations: RegistrationLists;
   readonly #registrationWrites: RegistrationWrites;
 
@@ -88,7 +82,14 @@ export class SingleTableStore implements Store {
     this.#maxSyncCopies = options.maxSyncCopies ?? MAX_SYNC_COPIES;
     this.copyKeeper = new SingleTableCopyKeeper(this.#model, options.document, options.tableName, this.copies);
     const cursors = new CursorCodec(options.cursorSecret);
-    this.#events = new EventLists(this.#model, cursors, options.bucketQueries ?? DEFAULT_BUCKET_QUERIES);
+    this.#seats = new EventSeats(this.#model, options.document, options.tableName);
+    this.#events = new EventLists(this.#model, this.#seats, cursors, options.bucketQueries ?? DEFAULT_BUCKET_QUERIES);
+    this.#eventWrites = new EventWrites(this.#model, this.#seats, this.copyKeeper, {
+      copies: this.copies,
+      maxSyncCopies: this.#maxSyncCopies,
+      newId: this.#newId,
+      timestamp: () => this.#timestamp(),
+    });
     this.#registrationWrites = new RegistrationWrites(this.#model, options.document, options.tableName, {
       copies: this.copies,
       newId: this.#newId,
@@ -220,35 +221,15 @@ export class SingleTableStore implements Store {
 
   // ---------------------------------------------------------------- events
 
-  async createEvent(organizerId: string, input: CreateEventInput): Promise<Event> {
-    const now = this.#timestamp();
-    const event = {
-      eventId: this.#newId(),
-      organizerId,
-      name: input.name,
-      ...(input.description ? { description: input.description } : {}),
-      ...(input.venue ? { venue: input.venue } : {}),
-      date: input.date,
-      capacity: input.capacity,
-      registeredCount: 0,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    try {
-      await this.#model.event.create(event).go(GO);
-    } catch (error) {
-      // The id is new, so an existing item can only be this call's own, committed by an attempt whose answer
-      // was lost before the SDK retried: the event exists, which is what the caller asked for.
-      if (!conditionFailure(error)) throw error;
-    }
-    return toEvent(event);
+  createEvent(organizerId: string, input: CreateEventInput): Promise<Event> {
+    return this.#eventWrites.create(organizerId, input);
   }
 
+  /** AP6 — 1 Query: the event and its seats (event-seats.ts). */
   async getEvent(eventId: string): Promise<Event> {
-    const { data } = await this.#model.event.get({ eventId }).go(GO);
-    if (!data) throw new NotFoundError("event");
-    return toEvent(data);
+    const event = await this.#seats.read(eventId);
+    if (!event) throw new NotFoundError("event");
+    return event;
   }
 
   listEventsByDate(range: DateRange, page: PageRequest): Promise<Page<Event>> {
@@ -265,109 +246,12 @@ export class SingleTableStore implements Store {
     return { user: toUser(user), events };
   }
 
-  async updateEvent(
-    eventId: string,
-    actorId: string,
-    changes: UpdateEventInput,
-    expectedVersion?: number,
-  ): Promise<Event> {
-    const writeId = this.#newId();
-    const set: Record<string, unknown> = { updatedAt: this.#timestamp(), writeId };
-    const remove: Array<"description" | "venue"> = [];
-    for (const [field, value] of Object.entries(changes)) {
-      // An empty description or venue removes it: optional fields are absent, never "".
-      if ((field === "description" || field === "venue") && value === "") remove.push(field);
-      else if (value !== undefined) set[field] = value;
-    }
-    // The copies this request rewrites: sync the name, date and venue; none only the date (gsi1sk's sort key, not
-    // a display copy); stream none (its consumer does). One per registration, and registeredCount counts them, so
-    // the bound is part of the update's own condition: refused atomically, before anything is written.
-    const fanOut =
-      this.copies === "sync"
-        ? changes.name !== undefined || changes.date !== undefined || changes.venue !== undefined
-        : this.copies === "none" && changes.date !== undefined;
-    let updated: Event;
-    try {
-      const { data } = await this.#model.event
-        .patch({ eventId })
-        .set(set)
-        .remove(remove)
-        .add({ version: 1 })
-        .where((attr, op) =>
-          [
-            op.eq(attr.organizerId, actorId),
-            // Not already applied by an earlier attempt of this same call (the SDK retries lost answers).
-            `(${op.notExists(attr.writeId)} OR ${op.ne(attr.writeId, writeId)})`,
-            ...(expectedVersion !== undefined ? [op.eq(attr.version, expectedVersion)] : []),
-            ...(changes.capacity !== undefined ? [op.lte(attr.registeredCount, changes.capacity)] : []),
-            ...(fanOut ? [op.lte(attr.registeredCount, this.#maxSyncCopies)] : []),
-          ].join(" AND "),
-        )
-        .go({ ...GO, response: "all_new", params: ALL_OLD });
-      updated = toEvent(data as Parameters<typeof toEvent>[0]);
-    } catch (error) {
-      const failure = conditionFailure(error);
-      if (!failure) throw error;
-      const old = failure.item;
-      if (!old) throw new NotFoundError("event");
-      if (old.writeId !== writeId) {
-        const registered = old.registeredCount as number;
-        if (old.organizerId !== actorId) throw new ForbiddenError("only the organizer may change this event");
-        if (expectedVersion !== undefined && old.version !== expectedVersion) {
-          throw new PreconditionFailedError(old.version as number);
-        }
-        if (
-          fanOut &&
-          registered > this.#maxSyncCopies &&
-          !(changes.capacity !== undefined && registered > changes.capacity)
-        ) {
-          throw new TooManyCopiesError(registered, this.#maxSyncCopies);
-        }
-        throw new CapacityConflictError(registered);
-      }
-      updated = toEvent(old as unknown as Parameters<typeof toEvent>[0]);
-    }
-    if (fanOut) {
-      const { name, date, venue, version } = updated;
-      await applyCopyChange(this.copyKeeper, { kind: "event", source: { eventId, name, date, venue, version } });
-    }
-    return updated;
+  updateEvent(eventId: string, actorId: string, changes: UpdateEventInput, expectedVersion?: number): Promise<Event> {
+    return this.#eventWrites.update(eventId, actorId, changes, expectedVersion);
   }
 
-  async deleteEvent(eventId: string, actorId: string): Promise<void> {
-    try {
-      await this.#model.event
-        .remove({ eventId })
-        .where((attr, op) => op.eq(attr.organizerId, actorId))
-        .go({ ...GO, params: ALL_OLD });
-    } catch (error) {
-      const failure = conditionFailure(error);
-      if (!failure) throw error;
-      if (failure.item) throw new ForbiddenError("only the organizer may delete this event");
-      // No such event — but a delete that failed half-way (its answer a 503) may have left registrations: the
-      // retry finishes the job before answering 404.
-      await this.#removeRegistrationsOf(eventId);
-      throw new NotFoundError("event");
-    }
-    await this.#removeRegistrationsOf(eventId);
-  }
-
-  /**
-   * Once the event item is gone no registration can commit (each one's transaction requires the event), so a
-   * consistent read of the partition sees every registration there will ever be. Idempotent, so retried as a
-   * whole while DynamoDB is unavailable. Cost: one query per 100 registrations plus one BatchWriteItem per 25.
-   */
-  async #removeRegistrationsOf(eventId: string): Promise<void> {
-    await retryWhileUnavailable(async () => {
-      const keys: RegistrationKey[] = [];
-      for await (const page of this.copyKeeper.registrationsOfEvent(eventId)) keys.push(...page);
-      let pending = keys;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        const { unprocessed } = await this.#model.registration.delete(pending).go(GO);
-        pending = unprocessed as typeof keys;
-        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      }
-    });
+  deleteEvent(eventId: string, actorId: string): Promise<void> {
+    return this.#eventWrites.delete(eventId, actorId);
   }
 
   // ---------------------------------------------------------------- registrations

@@ -105,6 +105,20 @@ export const eventsTable = {
 } as const satisfies TableDefinition;
 
 /**
+ * An event's seats `{ eventId, organizerId, capacity, registeredCount }`, keyed by `eventId`, with no index: every
+ * registration and cancellation rewrites the count, and on the events item it would rewrite both of that table's
+ * indexes too (a popular month's registrations all landing on one `DateIndex` partition). The organizer is kept
+ * for the organizer's cancellation check; the capacity because the invariant `registeredCount <= capacity` is one
+ * condition on one item. Reads that return an Event join it (AP6: one BatchGetItem across both tables).
+ */
+export const eventSeatsTable = {
+  id: "EventSeats",
+  fields: { eventId: "string" },
+  primaryIndex: { hashKey: "eventId" },
+  globalIndexes: {},
+} as const satisfies TableDefinition;
+
+/**
  * Registrations, keyed by `eventId` (hash) + `userId` (range): AP14 ("an event's registrations, by userId") is a
  * Query on the base table, strongly consistent if wanted, and "never twice" is `attribute_not_exists` on the key.
  *  - `UserIndex` (AP16): partition `userId`, sort `dateEventId` — the registration keeps the event's date as a
@@ -131,7 +145,14 @@ export const idempotencyTable = {
 } as const satisfies TableDefinition;
 
 /** The multi-table design's tables, in creation order. */
-export const multiTables = [usersTable, emailsTable, eventsTable, registrationsTable, idempotencyTable] as const;
+export const multiTables = [
+  usersTable,
+  emailsTable,
+  eventsTable,
+  eventSeatsTable,
+  registrationsTable,
+  idempotencyTable,
+] as const;
 
 const SCALAR = { string: "S", number: "N", binary: "B" } as const;
 
