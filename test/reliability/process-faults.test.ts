@@ -216,7 +216,10 @@ describe("DynamoDB Local stopped while the API serves", () => {
   });
 });
 
-/** Pids of the processes in a process group (from /proc: field 5 of `stat` is the group). */
+/**
+ * Pids of the running processes in a process group (from /proc: field 5 of `stat` is the group). Zombies are
+ * left out: they have exited, and how soon init reaps a killed orphan depends on the machine's load.
+ */
 function processGroup(pgid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
@@ -224,7 +227,7 @@ function processGroup(pgid: number): number[] {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid) pids.push(Number(entry));
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") pids.push(Number(entry));
     } catch {}
   }
   return pids;

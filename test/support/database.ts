@@ -51,6 +51,8 @@ export interface TestDatabase {
 }
 
 export const TEST_CURSOR_SECRET = "test-cursor-secret";
+/** Sockets of a test database's clients to DynamoDB Local: at most this many of its requests are in flight. */
+export const TEST_MAX_SOCKETS = 32;
 
 /** Fresh tables (named after the test file and a random suffix) on the run's DynamoDB Local. */
 export async function createTestDatabase(
@@ -72,7 +74,7 @@ export async function createTestDatabase(
   // (DEFAULT_TIMEOUTS), and opening 100+ sockets at once makes its accept queue the bottleneck.
   const clients = createDynamoClients({
     endpoint: inject("dynamoEndpoint"),
-    maxSockets: 32,
+    maxSockets: TEST_MAX_SOCKETS,
     connectionTimeoutMs: 10_000,
     requestTimeoutMs: 20_000,
   });

@@ -5,10 +5,24 @@ import { join } from "node:path";
 /** The repository root (test/support/ is two levels down). */
 export const repoRoot = join(import.meta.dirname, "..", "..");
 
+/**
+ * True while the process runs. A zombie has exited (no port, file or memory held) and only waits for its parent
+ * to reap it: for an orphan that is init, which does so when it gets to it — later on a loaded machine — so a
+ * zombie counts as gone, as it does for `pnpm dev`'s own cleanup (processStartTime).
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
   } catch {
     return false;
   }

@@ -52,6 +52,20 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * portIsFree, asked again for up to `withinMs`: a stopped orphan counts as gone once it is a zombie (`terminate`),
+ * and on a loaded machine its port was seen still in use by the probe right after that (the process test's
+ * "orphaned DynamoDB Local" start then refused with "in use by another program").
+ */
+async function portFreedWithin(port: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (await portIsFree(port)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** DynamoDB Local's files for one port. `.data/dynamodb` (before ports had their own) becomes port 8000's. */
 function databaseDirectory(dataDir: string, port: number): string {
   const directory = join(dataDir, `dynamodb-${port}`);
@@ -222,7 +236,9 @@ async function main(): Promise<void> {
   };
 
   try {
-    if (!(await portIsFree(config.port)))
+    // Only after stopping what a killed run left behind is it worth waiting for its ports to be released.
+    const releaseMs = claim.cleanedUp.length > 0 ? 10_000 : 0;
+    if (!(await portFreedWithin(config.port, releaseMs)))
       throw new UsageError(`PORT ${config.port} is in use by another program: set PORT to a free port`);
     let endpoint = explicitEndpoint;
     if (endpoint) {
@@ -232,7 +248,7 @@ async function main(): Promise<void> {
             "and pnpm dev starts DynamoDB Local itself",
         );
     } else {
-      if (!(await portIsFree(databasePort))) {
+      if (!(await portFreedWithin(databasePort, releaseMs))) {
         const answering = await isDynamoDbAnswering(`http://127.0.0.1:${databasePort}`);
         throw new UsageError(
           answering
