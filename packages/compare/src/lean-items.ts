@@ -67,11 +67,18 @@ export const STEPS: Step[] = [
   { name: "+ INCLUDE projections", layout: { identifiers: IDENTIFIERS, keys: KEYS }, table: singleTable },
 ];
 
-export type ItemKind = "user" | "email marker" | "event" | "registration (none)" | "registration (sync, stream)";
+export type ItemKind =
+  | "user"
+  | "email marker"
+  | "event"
+  | "seats"
+  | "registration (none)"
+  | "registration (sync, stream)";
 export const ITEM_KINDS: ItemKind[] = [
   "user",
   "email marker",
   "event",
+  "seats",
   "registration (none)",
   "registration (sync, stream)",
 ];
@@ -99,6 +106,7 @@ function kindOf(item: Item, identifiers: SingleTableLayout["identifiers"], copie
   if (entity === "user") return "user";
   if (entity === "emailMarker") return "email marker";
   if (entity === "event") return "event";
+  if (entity === "seats") return "seats";
   if (entity === "registration") return copies === "none" ? "registration (none)" : "registration (sync, stream)";
   throw new Error(`an item of no known entity: ${JSON.stringify(entity)}`);
 }
