@@ -295,7 +295,7 @@ it("gives the single table generic keys and two overloaded GSIs projecting what 
         hashKey: "gsi2pk",
         rangeKey: "gsi2sk",
         projectionType: "INCLUDE",
-        nonKeyAttributes: expect.arrayContaining(["_e", "_v", "email", "organizerId", "capacity"]),
+        nonKeyAttributes: expect.arrayContaining(["_e", "_v", "email", "organizerId", "version"]),
       },
     ],
     ttl: { attributeName: "expiration", enabled: true },
