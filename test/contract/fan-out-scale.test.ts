@@ -1,4 +1,4 @@
-import { type Event, MAX_SYNC_COPIES, type StoredUser, TooManyCopiesError } from "@tablelab/core";
+import { type Event, MAX_SYNC_COPIES, type StoredUser } from "@tablelab/core";
 import { checkIntegrity } from "@tablelab/core/doctor";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchWriteAll } from "../../packages/compare/src/seed/batch-write.js";
@@ -89,37 +89,10 @@ describe.each(GRID)("a rename fanning out to thousands of copies (%s)", ({ desig
   }, SLOW);
   afterAll(() => releaseTestDatabase(db));
 
+  // The 5,000-copy rename runs once, over HTTP (the path a user takes, through the same Store): a second rename
+  // through the Store alone would only repeat the same fan-out (5,000 more consumer writes under `stream`).
   it(
-    `answers a rename of the event with ${LARGE} registrations within the Lambda timeout (${LAMBDA_TIMEOUT_MS / 1000} s), and leaves no copy behind`,
-    async () => {
-      const rename = await timed(() =>
-        db.store.updateEvent(large.eventId, organizer.userId, { name: "Renamed by the store" }),
-      );
-      expect(rename.ms).toBeLessThan(LAMBDA_TIMEOUT_MS);
-      if (copies === "sync") {
-        console.log(`${cell}: rename of ${LARGE} copies refused in ${rename.ms} ms`);
-        expect(rename.error).toBeInstanceOf(TooManyCopiesError);
-        expect(rename.error).toMatchObject({ code: "too_many_copies", limit: MAX_SYNC_COPIES });
-        // Refused before anything was written: the event and every copy as they were.
-        expect(await db.store.getEvent(large.eventId)).toMatchObject({ name: large.name, version: 1 });
-        expect(await copiesOf(large)).toEqual(current(large.name, 1, LARGE));
-        return;
-      }
-      expect(rename.error).toBeUndefined();
-      expect(rename.value).toMatchObject({ name: "Renamed by the store", version: 2 });
-      const start = performance.now();
-      await converged(db, LARGE_CONVERGENCE_TIMEOUT_MS);
-      console.log(
-        `${cell}: rename of ${LARGE} copies answered in ${rename.ms} ms` +
-          (copies === "stream" ? `; all copies current ${Math.round(performance.now() - start)} ms later` : ""),
-      );
-      expect(await copiesOf(large)).toEqual(current("Renamed by the store", 2, LARGE));
-    },
-    SLOW,
-  );
-
-  it(
-    `answers the same rename over HTTP within the Lambda timeout: ${copies === "sync" ? "409 too_many_copies" : "200"}`,
+    `answers a rename of the event with ${LARGE} registrations over HTTP within the Lambda timeout (${LAMBDA_TIMEOUT_MS / 1000} s): ${copies === "sync" ? "409 too_many_copies, nothing written" : "200, and every copy current afterwards"}`,
     async () => {
       const client = httpClient(db.store, { copies, dbMetrics: false });
       const before = await db.store.getEvent(large.eventId);
@@ -128,17 +101,25 @@ describe.each(GRID)("a rename fanning out to thousands of copies (%s)", ({ desig
         token: await client.token(organizer.userId),
         json: { name: "Renamed over HTTP" },
       });
-      expect(performance.now() - start).toBeLessThan(LAMBDA_TIMEOUT_MS);
+      const answeredMs = Math.round(performance.now() - start);
+      expect(answeredMs).toBeLessThan(LAMBDA_TIMEOUT_MS);
       if (copies === "sync") {
+        console.log(`${cell}: rename of ${LARGE} copies refused in ${answeredMs} ms`);
         expect(reply.status).toBe(409);
-        expect(reply.body.error.code).toBe("too_many_copies");
+        expect(reply.body.error).toMatchObject({ code: "too_many_copies" });
+        // Refused before anything was written: the event and every copy as they were.
         expect(await db.store.getEvent(large.eventId)).toEqual(before);
         expect(await copiesOf(large)).toEqual(current(large.name, 1, LARGE));
         return;
       }
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ name: "Renamed over HTTP", version: before.version + 1 });
+      const convergeStart = performance.now();
       await converged(db, LARGE_CONVERGENCE_TIMEOUT_MS);
+      console.log(
+        `${cell}: rename of ${LARGE} copies answered in ${answeredMs} ms` +
+          (copies === "stream" ? `; all copies current ${Math.round(performance.now() - convergeStart)} ms later` : ""),
+      );
       expect(await copiesOf(large)).toEqual(current("Renamed over HTTP", before.version + 1, LARGE));
     },
     SLOW,

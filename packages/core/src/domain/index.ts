@@ -1,4 +1,5 @@
 export * from "./dates.js";
 export * from "./errors.js";
+export * from "./new-event.js";
 export * from "./schemas.js";
 export * from "./text.js";

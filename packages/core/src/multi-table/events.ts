@@ -1,5 +1,6 @@
 import { monthOf, monthsBetween } from "../domain/dates.js";
 import { NotFoundError } from "../domain/errors.js";
+import { newEvent } from "../domain/new-event.js";
 import type { CreateEventInput, Event, StoredUser } from "../domain/schemas.js";
 import { retryOnConflict } from "../dynamo/retry.js";
 import { type BucketSource, decodeBucketPosition, encodeBucketPosition, walkBuckets } from "../listing/buckets.js";
@@ -18,22 +19,9 @@ export async function createEvent(
   organizerId: string,
   input: CreateEventInput,
 ): Promise<Event> {
-  const now = ctx.timestamp();
   const eventId = ctx.newId();
-  const item: Item = {
-    eventId,
-    organizerId,
-    name: input.name,
-    ...(input.description ? { description: input.description } : {}),
-    ...(input.venue ? { venue: input.venue } : {}),
-    date: input.date,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    month: monthOf(input.date),
-    dateEventId: dateEventId(input.date, eventId),
-  };
-  const seats: Item = { eventId, organizerId, capacity: input.capacity, registeredCount: 0 };
+  const { event, seats } = newEvent(input, { eventId, organizerId, now: ctx.timestamp() });
+  const item: Item = { ...event, month: monthOf(input.date), dateEventId: dateEventId(input.date, eventId) };
   const insert = (TableName: string, Item: Item) => ({
     Put: {
       TableName,

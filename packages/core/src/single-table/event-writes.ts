@@ -8,6 +8,7 @@ import {
   PreconditionFailedError,
   TooManyCopiesError,
 } from "../domain/errors.js";
+import { newEvent } from "../domain/new-event.js";
 import type { CreateEventInput, Event, UpdateEventInput } from "../domain/schemas.js";
 import { conditionFailure } from "../dynamo/conditions.js";
 import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
@@ -53,19 +54,11 @@ export class EventWrites {
 
   /** AP5 — 1 TransactWriteItems: the event and its seats (0 of `capacity` taken). */
   async create(organizerId: string, input: CreateEventInput): Promise<Event> {
-    const now = this.#options.timestamp();
-    const event = {
+    const { event, seats } = newEvent(input, {
       eventId: this.#options.newId(),
       organizerId,
-      name: input.name,
-      ...(input.description ? { description: input.description } : {}),
-      ...(input.venue ? { venue: input.venue } : {}),
-      date: input.date,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const seats = { eventId: event.eventId, organizerId, capacity: input.capacity, registeredCount: 0 };
+      now: this.#options.timestamp(),
+    });
     await retryOnConflict(async () => {
       const result = await this.#model.service.transaction
         .write(({ event: events, seats: seatsItems }) => [
