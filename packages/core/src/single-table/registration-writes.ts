@@ -1,8 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { CopyStrategy } from "../copies/strategy.js";
 import { AlreadyRegisteredError, EventFullError, ForbiddenError, NotFoundError } from "../domain/errors.js";
 import type { Registration } from "../domain/schemas.js";
 import { retryOnConflict, TransactionConflict } from "../dynamo/retry.js";
+import { batchGetAll, type Key } from "../multi-table/batch.js";
 import type { SingleTableModel } from "./entities.js";
 import { IDENTIFIERS } from "./layout.js";
 import { type EventItem, joinRegistration, type SeatsItem, toEvent, toUser } from "./mapping.js";
@@ -48,10 +49,12 @@ export class RegistrationWrites {
         this.#model.user.get({ userId }).params().Key,
         this.#model.registration.get({ eventId, userId }).params().Key,
       ];
-      const response = await this.#document.send(
-        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
+      // batchGetAll retries UnprocessedKeys: an unprocessed seats or event key must not read as "no such event".
+      const found = await batchGetAll(
+        (command) => this.#document.send(command),
+        [{ table: this.#table, keys: keys as Key[], consistent: true }],
       );
-      const items = response.Responses?.[this.#table] ?? [];
+      const items = found.get(this.#table) ?? [];
       const eventItem = items.find((item) => item[IDENTIFIERS.entity] === "event");
       const seatsItem = items.find((item) => item[IDENTIFIERS.entity] === "seats");
       const userItem = items.find((item) => item[IDENTIFIERS.entity] === "user");

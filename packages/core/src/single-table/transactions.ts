@@ -7,10 +7,21 @@ export interface Outcome {
   item: Record<string, unknown> | null;
 }
 
-/** A cancelled transaction: a conflict is retried; anything else is for the caller to explain. */
+/** Cancellation reasons that say "try again", not "your condition failed". */
+const TRANSIENT = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
+
+/**
+ * A cancelled transaction: a conflict or throttling is retried (retryOnConflict); a failed condition is for the
+ * caller to explain. ElectroDB marks every reason but "None" as `rejected`, so without this a throttled item
+ * would read as a failed condition (a missing event, say) and the caller would act on a falsehood.
+ */
 export function cancelled(result: { canceled: boolean; data: unknown[] }): Outcome[] | undefined {
   if (!result.canceled) return undefined;
   const outcomes = result.data as Outcome[];
-  if (outcomes.some((outcome) => outcome.code === "TransactionConflict")) throw new TransactionConflict();
+  if (outcomes.some((outcome) => TRANSIENT.has(outcome.code))) throw new TransactionConflict();
+  const unexpected = outcomes.filter((outcome) => outcome.code !== "None" && outcome.code !== "ConditionalCheckFailed");
+  if (unexpected.length > 0) {
+    throw new Error(`transaction cancelled: ${unexpected.map((outcome) => outcome.code).join(",")}`);
+  }
   return outcomes;
 }
