@@ -73,7 +73,8 @@ function startCommand(endpoint: string, tableName: string, env: Record<string, s
 /** Ctrl-C to the command's process group, as a terminal pane gets it; SIGKILL if it does not end in 20 s. */
 async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  // "close", not "exit": a child's last lines ("copy consumer stopped") may still be in its pipe when it exits.
+  const exited = new Promise((resolve) => child.once("close", resolve));
   const group = -(child.pid as number);
   process.kill(group, "SIGINT");
   const timer = setTimeout(() => {
