@@ -228,6 +228,12 @@ describe.each(GRID)("integrity check (%s)", ({ design, copies }) => {
     expect(report.violations[0]?.key).toEqual(at.event(ids.april).Key);
   });
 
+  it("reports seats whose capacity is not their event's", async () => {
+    const report = await corrupted(() => change(at.seats(ids.april), { capacity: 97 }));
+    expect(kinds(report)).toEqual(["seats_mismatch"]);
+    expect(report.violations[0]?.message).toMatch(/hold capacity 97, the event \d+/);
+  });
+
   it("reports a registeredCount that differs from the registrations", async () => {
     const report = await corrupted(() => change(at.seats(ids.march), { registeredCount: 2 }));
     expect(kinds(report)).toEqual(["registered_count_mismatch"]);

@@ -6,6 +6,7 @@ import { createTableInput, singleTable, sstDynamoArgs, type TableDefinition } fr
 
 /** The single table's GSI projections, written out once here: what AP7–AP9 and AP16 return, and ElectroDB's identity. */
 const LISTED_EVENT = [
+  "capacity",
   "createdAt",
   "date",
   "description",

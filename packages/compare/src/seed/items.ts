@@ -78,9 +78,11 @@ export const singleTableItemsIn =
       out.push(item(model.emailMarker.create({ ...user }).params()));
     }
     for (const event of dataset.events) {
-      const { capacity, registeredCount, ...fields } = event;
+      const { registeredCount, ...fields } = event;
+      const { capacity } = event;
       out.push(item(model.event.create(fields).params()));
-      // The seat count lives apart from the indexed event item (entities.ts, "hot counter").
+      // The seat count lives apart from the indexed event item (entities.ts, "hot counter"); the capacity is on
+      // both (domain/event-snapshot.ts).
       const seats = { eventId: event.eventId, organizerId: event.organizerId, capacity, registeredCount };
       out.push(item(model.seats.create(seats).params()));
     }
@@ -123,13 +125,15 @@ export const multiTableItems: ItemBuilder = (dataset, tableNames, _document, cop
     out.push({ table: emails, tableId: emailsTable.id, item: { email: user.email, userId: user.userId } });
   }
   for (const event of dataset.events) {
-    const { capacity, registeredCount, ...fields } = event;
+    const { registeredCount, ...fields } = event;
+    const { capacity } = event;
     out.push({
       table: events,
       tableId: eventsTable.id,
       item: { ...fields, month: event.date.slice(0, 7), dateEventId: `${event.date}#${event.eventId}` },
     });
-    // The seat count lives apart from the indexed events table (table/definition.ts, `eventSeatsTable`).
+    // The seat count lives apart from the indexed events table (table/definition.ts, `eventSeatsTable`); the
+    // capacity is on both (domain/event-snapshot.ts).
     out.push({
       table: seats,
       tableId: eventSeatsTable.id,

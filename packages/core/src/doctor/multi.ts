@@ -76,6 +76,7 @@ export function multiTableReader(
           name: event.name,
           date: event.date,
           venue: event.venue,
+          capacity: event.capacity,
           version: event.version,
           ref: at,
         });

@@ -28,6 +28,7 @@ export const EventShape = z.object({
   description: Text.optional(),
   venue: Text.optional(),
   date: CalendarDate,
+  capacity: Count.min(1),
   version: Count.min(1),
   createdAt: Timestamp,
   updatedAt: Timestamp,

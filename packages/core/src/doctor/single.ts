@@ -115,6 +115,7 @@ export function singleTableReader(document: DynamoDBDocumentClient, table: strin
           name: data.name,
           date: data.date,
           venue: data.venue,
+          capacity: data.capacity,
           version: data.version,
           ref,
         });

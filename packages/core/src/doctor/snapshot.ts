@@ -35,6 +35,7 @@ export interface EventRecord {
   name: string;
   date: string;
   venue?: string | undefined;
+  capacity: number;
   version: number;
   ref: ItemRef;
 }
@@ -177,6 +178,12 @@ export function checkRelations(snapshot: Snapshot, copies: CopyStrategy): void {
         "seats_mismatch",
         seats.ref,
         `seats of event ${seats.eventId} name organizer ${seats.organizerId}, the event ${event.organizerId}`,
+      );
+    } else if (event && event.capacity !== seats.capacity) {
+      snapshot.report(
+        "seats_mismatch",
+        seats.ref,
+        `seats of event ${seats.eventId} hold capacity ${seats.capacity}, the event ${event.capacity}`,
       );
     }
     const actual = perEvent.get(seats.eventId) ?? 0;

@@ -16,7 +16,7 @@ export type ViolationKind =
   | "registered_count_mismatch"
   /** An event's `registeredCount` (on its seats) is below 0 or above its capacity. */
   | "count_out_of_range"
-  /** An event without its seats, or seats without their event (or naming another organizer). */
+  /** An event without its seats, or seats without their event (or naming another organizer or capacity). */
   | "seats_mismatch"
   /** A user without the email marker (item or `Emails` row) for their email. */
   | "missing_email_marker"

@@ -2,12 +2,14 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
+  TransactGetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import type { CopyStrategy } from "../copies/strategy.js";
 import type { CursorCodec } from "../cursor.js";
 import { InvalidCursorError } from "../domain/errors.js";
+import { retryOnConflict } from "../dynamo/retry.js";
 import type { BucketQueries } from "../listing/buckets.js";
 import { type BatchGetRequest, batchGetAll, type Item, type Key } from "./batch.js";
 import type { MultiTableCopyKeeper } from "./copy-keeper.js";
@@ -108,6 +110,28 @@ export class MultiTableContext {
       if (!outcomes) throw error;
       return outcomes;
     }
+  }
+
+  /**
+   * One TransactGetItems: the items as one committed state, none of them half-way through a write transaction
+   * (undefined where one does not exist). Cancelled while such a transaction is in flight: retried.
+   */
+  transactGet(gets: Array<{ table: string; key: Key }>): Promise<Array<Item | undefined>> {
+    return retryOnConflict(async () => {
+      try {
+        const { Responses = [] } = await this.document.send(
+          new TransactGetCommand({
+            TransactItems: gets.map(({ table, key }) => ({ Get: { TableName: table, Key: key } })),
+          }),
+        );
+        return gets.map((_, i) => Responses[i]?.Item as Item | undefined);
+      } catch (error) {
+        // A conflict is thrown for the retry; a get has no condition, so any other cancellation is unexpected.
+        const outcomes = cancellation(error);
+        if (!outcomes) throw error;
+        throw new Error(`TransactGetItems cancelled: ${outcomes.map((outcome) => outcome.code).join(",")}`);
+      }
+    });
   }
 
   encode(list: string, position: unknown): string {

@@ -8,6 +8,7 @@ import {
   PreconditionFailedError,
   TooManyCopiesError,
 } from "../domain/errors.js";
+import { caughtMidChange } from "../domain/event-snapshot.js";
 import type { Event, UpdateEventInput } from "../domain/schemas.js";
 import { retryOnConflict, retryWhileUnavailable, TransactionConflict } from "../dynamo/retry.js";
 import { batchDeleteAll, type Item, type Key } from "./batch.js";
@@ -73,6 +74,12 @@ export async function updateEvent(
       values[`:${field}`] = value;
     }
   }
+  if (changes.capacity !== undefined) {
+    // The event's own, beside the seats' in the same transaction (domain/event-snapshot.ts).
+    attributes.push("capacity");
+    set.push("#capacity = :capacity");
+    values[":capacity"] = changes.capacity;
+  }
   if (changes.date !== undefined) {
     attributes.push("month", "dateEventId");
     set.push("#month = :month", "#dateEventId = :dateEventId");
@@ -118,7 +125,10 @@ export async function updateEvent(
     if (seats.status === "rejected") throw seats.reason;
     const event = written.status === "fulfilled" ? (written.value.Attributes as Item | undefined) : undefined;
     const counted = seats.value.Item;
-    updated = event && counted ? toEvent(event, counted) : await readBack(ctx, eventId);
+    // Not written here (an earlier attempt of this call was), deleted since, or the seats read caught a capacity
+    // change half-way: read it whole.
+    const pair = event && counted && !caughtMidChange(event, counted) ? toEvent(event, counted) : undefined;
+    updated = pair ?? (await readBack(ctx, eventId));
   } else {
     await retryOnConflict(async () => {
       const outcomes = await ctx.transact([{ Update: update }, seatsChange(ctx, eventId, changes.capacity, fansOut)]);

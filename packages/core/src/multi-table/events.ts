@@ -1,5 +1,6 @@
 import { monthOf, monthsBetween } from "../domain/dates.js";
 import { NotFoundError } from "../domain/errors.js";
+import { caughtMidChange } from "../domain/event-snapshot.js";
 import { newEvent } from "../domain/new-event.js";
 import type { CreateEventInput, Event, StoredUser } from "../domain/schemas.js";
 import { retryOnConflict } from "../dynamo/retry.js";
@@ -44,7 +45,8 @@ export async function createEvent(
 /**
  * AP6 — 1 BatchGetItem across the events and seats tables (one request, one round trip; GetItem reads one
  * table). Undefined when either is missing: they are created and deleted together, so a read that sees one
- * without the other caught the event being created or deleted.
+ * without the other caught the event being created or deleted. A read that caught a capacity change half-way
+ * is read again, isolated (`settled`).
  */
 export async function getEventItems(
   ctx: MultiTableContext,
@@ -58,7 +60,25 @@ export async function getEventItems(
   ]);
   const event = found.get(ctx.tables.events)?.[0];
   const seats = found.get(ctx.tables.seats)?.[0];
-  return event && seats ? { event, seats } : undefined;
+  return event && seats ? settled(ctx, event, seats) : undefined;
+}
+
+/**
+ * An event item and its seats item read together, not isolated: themselves, unless the read caught a capacity
+ * change half-way (domain/event-snapshot.ts) — then 1 TransactGetItems reads both again. Undefined when gone since.
+ */
+export async function settled(
+  ctx: MultiTableContext,
+  event: Item,
+  seats: Item,
+): Promise<{ event: Item; seats: Item } | undefined> {
+  if (!caughtMidChange(event, seats)) return { event, seats };
+  const key = { eventId: event.eventId };
+  const [current, counted] = await ctx.transactGet([
+    { table: ctx.tables.events, key },
+    { table: ctx.tables.seats, key },
+  ]);
+  return current && counted ? { event: current, seats: counted } : undefined;
 }
 
 export async function getEvent(ctx: MultiTableContext, eventId: string): Promise<Event> {
@@ -70,18 +90,20 @@ export async function getEvent(ctx: MultiTableContext, eventId: string): Promise
 /**
  * AP7–AP9's join: a page of events with their seats, 1 BatchGetItem (none for an empty page). The price of the
  * counter kept out of the events table's indexes: one request more per list page. An event whose seats are gone
- * was deleted (its index entry lags the delete) and is left out.
+ * was deleted (its index entry lags the delete) and is left out; one caught mid-change is read again (`settled`).
  */
 export async function withSeats(ctx: MultiTableContext, events: Item[]): Promise<Event[]> {
   if (events.length === 0) return [];
   const found = await ctx.batchGet([{ table: ctx.tables.seats, keys: events.map(({ eventId }) => ({ eventId })) }]);
   const seats = byKey(found.get(ctx.tables.seats), "eventId");
-  const joined: Event[] = [];
-  for (const event of events) {
-    const counted = seats.get(event.eventId as string);
-    if (counted) joined.push(toEvent(event, counted));
-  }
-  return joined;
+  const joined = await Promise.all(
+    events.map(async (event) => {
+      const counted = seats.get(event.eventId as string);
+      const pair = counted && (await settled(ctx, event, counted));
+      return pair ? toEvent(pair.event, pair.seats) : undefined;
+    }),
+  );
+  return joined.filter((event) => event !== undefined);
 }
 
 function isDateIndexKey(value: unknown): value is Key {

@@ -7,7 +7,7 @@ import { lists, type Page, type PageRequest } from "../store.js";
 import type { Item } from "./batch.js";
 import { ALL_OLD, byKey, KEYS, type MultiTableContext } from "./context.js";
 import { names } from "./dynamo.js";
-import { getEventItems } from "./events.js";
+import { getEventItems, settled } from "./events.js";
 import {
   dateEventId,
   type RegistrationItem,
@@ -217,9 +217,11 @@ async function attendancePage(
   const event = found.get(ctx.tables.events)?.[0];
   const seats = found.get(ctx.tables.seats)?.[0];
   if (!event || (!start && !seats)) throw new NotFoundError("event");
+  const pair = seats && (await settled(ctx, event, seats));
+  if (seats && !pair) throw new NotFoundError("event");
   const users = byKey(found.get(ctx.tables.users), "userId");
   return {
-    event: seats && toEvent(event, seats),
+    event: pair && toEvent(pair.event, pair.seats),
     attendees: { items: items.map((item) => toRegistration(item, joined(users, item.userId), event)), cursor },
   };
 }

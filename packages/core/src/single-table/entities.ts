@@ -162,6 +162,8 @@ export function createEntities(
             description: { type: "string" },
             venue: { type: "string" },
             date: { type: "string", required: true },
+            // Also on the seats item, written with it in one transaction (domain/event-snapshot.ts).
+            capacity: { type: "number", required: true },
             version: { type: "number", required: true },
             createdAt: { type: "string", required: true, readOnly: true },
             updatedAt: { type: "string", required: true },

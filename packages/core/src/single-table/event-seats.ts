@@ -1,15 +1,20 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { caughtMidChange } from "../domain/event-snapshot.js";
 import type { Event } from "../domain/schemas.js";
+import { retryOnConflict } from "../dynamo/retry.js";
 import { batchGetAll } from "../multi-table/batch.js";
 import { singleTable } from "../table/definition.js";
 import type { SingleTableModel } from "./entities.js";
 import { IDENTIFIERS } from "./layout.js";
 import { type EventItem, type SeatsItem, toEvent } from "./mapping.js";
+import { cancelled } from "./transactions.js";
 
 /**
  * An Event is the event item joined with its seats item (entities.ts: the counter no index copies). Both sort
  * under the event's partition with sort keys that start with the event's own (`$E`, `$E#S`), so one
- * Query reads them together; a page of event lists joins its seats with one BatchGetItem.
+ * Query reads them together; a page of event lists joins its seats with one BatchGetItem. Neither read is
+ * isolated from a capacity change's transaction: a pair caught half-way is read again, isolated
+ * (domain/event-snapshot.ts).
  */
 export class EventSeats {
   readonly #model: SingleTableModel;
@@ -47,7 +52,27 @@ export class EventSeats {
     // Event and seats are created and deleted in one transaction; a read that catches one without the other (a
     // non-transactional read may see half of a transaction) sees the event not yet there, or already gone.
     if (!event || !seats) return undefined;
-    return toEvent(event, seats);
+    return this.pair(event, seats);
+  }
+
+  /**
+   * The Event of an event item and seats item read together, not isolated: theirs, unless the read caught a
+   * capacity change half-way — then 1 TransactGetItems reads both again. Undefined when the event is gone since.
+   */
+  async pair(event: EventItem, seats: SeatsItem): Promise<Event | undefined> {
+    return caughtMidChange(event, seats) ? this.#readIsolated(event.eventId) : toEvent(event, seats);
+  }
+
+  /** 1 TransactGetItems: the event and its seats as one committed state (retried while a write is in flight). */
+  async #readIsolated(eventId: string): Promise<Event | undefined> {
+    return retryOnConflict(async () => {
+      const result = await this.#model.service.transaction
+        .get(({ event, seats }) => [event.get({ eventId }).commit(), seats.get({ eventId }).commit()])
+        .go();
+      if (cancelled(result)) throw new Error(`reading event ${eventId} was cancelled without a reason`);
+      const [event, seats] = result.data.map((outcome) => outcome.item) as [EventItem | null, SeatsItem | null];
+      return event && seats ? toEvent(event, seats) : undefined;
+    });
   }
 
   /**
@@ -65,11 +90,12 @@ export class EventSeats {
       if (data) seats.set(data.eventId, data);
     }
     // An event whose seats are gone was deleted (its index entry lags the delete): left out, as a deleted event is.
-    const joined: Event[] = [];
-    for (const event of events) {
-      const found = seats.get(event.eventId);
-      if (found) joined.push(toEvent(event, found));
-    }
-    return joined;
+    const joined = await Promise.all(
+      events.map((event) => {
+        const found = seats.get(event.eventId);
+        return found ? this.pair(event, found) : undefined;
+      }),
+    );
+    return joined.filter((event) => event !== undefined);
   }
 }

@@ -81,7 +81,7 @@ export class EventWrites {
     const set: Record<string, unknown> = { updatedAt: this.#options.timestamp(), writeId };
     const remove: Array<"description" | "venue"> = [];
     for (const [field, value] of Object.entries(changes)) {
-      if (field === "capacity") continue; // on the seats item
+      // capacity: the event's and, in the same transaction, the seats' (domain/event-snapshot.ts).
       // An empty description or venue removes it: optional fields are absent, never "".
       if ((field === "description" || field === "venue") && value === "") remove.push(field);
       else if (value !== undefined) set[field] = value;
@@ -127,12 +127,10 @@ export class EventWrites {
       if (seats.status === "rejected") throw seats.reason;
       const event =
         written.status === "fulfilled" ? (written.value.data as EventItem) : (undefined as EventItem | undefined);
-      if (!event || !seats.value.data) {
-        // Applied by an earlier attempt of this call (its answer lost), or deleted since: read it whole.
-        updated = await this.#readBack(eventId);
-      } else {
-        updated = toEvent(event, seats.value.data);
-      }
+      // Not written here (applied by an earlier attempt of this call, its answer lost), or deleted since, or the
+      // seats read caught a capacity change half-way: read it whole.
+      const paired = event && seats.value.data && (await this.#seats.pair(event, seats.value.data));
+      updated = paired || (await this.#readBack(eventId));
     } else {
       updated = await this.#updateWithSeats(eventId, changes.capacity, fanOut, change, refuse);
     }

@@ -82,8 +82,9 @@ export interface SingleTableLayout {
 export const LEAN_LAYOUT: SingleTableLayout = { identifiers: IDENTIFIERS, keys: KEYS };
 
 /**
- * An event as every event list returns it (mapping.ts `toEvent`): AP7 on gsi1, AP8/AP9 on gsi2. Its capacity and
- * seat count are on the seats item, which no index holds: the lists join them a page at a time.
+ * An event as every event list returns it (mapping.ts `toEvent`): AP7 on gsi1, AP8/AP9 on gsi2. Its seat count
+ * is on the seats item, which no index holds: the lists join it a page at a time. The capacity is on both, so a
+ * page can tell an index entry and seats that belong to different versions (domain/event-snapshot.ts).
  */
 const LISTED_EVENT = [
   "eventId",
@@ -92,6 +93,7 @@ const LISTED_EVENT = [
   "description",
   "venue",
   "date",
+  "capacity",
   "version",
   "createdAt",
   "updatedAt",

@@ -27,6 +27,8 @@ export interface EventItem {
   description?: string | undefined;
   venue?: string | undefined;
   date: string;
+  /** Absent only on an event item written before the capacity moved onto it (domain/event-snapshot.ts). */
+  capacity?: number | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -38,7 +40,7 @@ export interface SeatsItem {
   registeredCount: number;
 }
 
-/** The Event resource: the event item joined with its seats item. */
+/** The Event resource: the event item joined with its seats item (of one committed state: event-snapshot.ts). */
 export function toEvent(item: EventItem, seats: SeatsItem): Event {
   return {
     eventId: item.eventId,

@@ -7,13 +7,13 @@ import { batchGetAll, type Item } from "../multi-table/batch.js";
 import { lists, type Page, type PageRequest } from "../store.js";
 import { collectionPage } from "./collection-page.js";
 import type { SingleTableModel } from "./entities.js";
+import type { EventSeats } from "./event-seats.js";
 import { IDENTIFIERS } from "./layout.js";
 import {
   type EventItem,
   joinRegistration,
   type RegistrationItem,
   type SeatsItem,
-  toEvent,
   toRegistration,
   type toUser,
 } from "./mapping.js";
@@ -35,15 +35,18 @@ export class RegistrationLists {
   readonly #table: string;
   readonly #cursors: CursorCodec;
   readonly #copies: CopyStrategy;
+  readonly #seats: EventSeats;
 
   constructor(
     model: SingleTableModel,
+    seats: EventSeats,
     document: DynamoDBDocumentClient,
     table: string,
     cursors: CursorCodec,
     copies: CopyStrategy,
   ) {
     this.#model = model;
+    this.#seats = seats;
     this.#document = document;
     this.#table = table;
     this.#cursors = cursors;
@@ -71,7 +74,8 @@ export class RegistrationLists {
           this.#copies === "none"
             ? await this.#withAttendees(eventId, event, registrations)
             : registrations.map(toRegistration);
-        return { parent: event && seats && toEvent(event, seats), children, cursor: result.cursor };
+        const parent = event && seats ? await this.#seats.pair(event, seats) : undefined;
+        return { parent, children, cursor: result.cursor };
       },
       2,
     );

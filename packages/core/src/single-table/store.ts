@@ -95,7 +95,14 @@ export class SingleTableStore implements Store {
       newId: this.#newId,
       timestamp: () => this.#timestamp(),
     });
-    this.#registrations = new RegistrationLists(this.#model, options.document, options.tableName, cursors, this.copies);
+    this.#registrations = new RegistrationLists(
+      this.#model,
+      this.#seats,
+      options.document,
+      options.tableName,
+      cursors,
+      this.copies,
+    );
   }
 
   #timestamp(): string {
