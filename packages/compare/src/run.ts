@@ -240,14 +240,13 @@ export async function runComparison(
     );
 
     // 2. The same data set into every cell, with BatchWriteItem (the items each cell's store would write: they
-    //    depend on the copy strategy); then the storage census. A `stream` cell's consumer starts before the
-    //    seeding, so it has caught up with the seeded items before anything is measured.
+    //    depend on the copy strategy); then the storage census. A `stream` cell's streams are turned on after
+    //    its seeding (tables.ts, `enableStreams`), and its consumer starts on them.
     const seeded: Array<Omit<DesignResult, "patterns" | "errors" | "sweep"> & { store: Store; cell: DesignVariant }> =
       [];
     for (const { variant, name, tableNames } of prepared) {
       const { design, copies } = variant;
       const definitions = tableDefinitions(design);
-      await consumers.start({ variant, tableNames, endpoint, region: options.region });
       const items = ITEM_BUILDERS[design](dataset, tableNames, clients.document, copies);
       const seedStarted = performance.now();
       const bar = hooks.progress.start(`[${name}] seeding`, items.length);
@@ -264,6 +263,8 @@ export async function runComparison(
         billedWriteUnits: billCalls(meter.calls, calibration).writeUnits,
         durationMs: Math.round(performance.now() - seedStarted),
       };
+      await tables.enableStreams(variant, tableNames);
+      await consumers.start({ variant, tableNames, endpoint, region: options.region });
       await consumers.awaitCopies(variant);
       hooks.log(`[${name}] census: Scan of the seeded tables (harness only)…`);
       const store = createStore({
