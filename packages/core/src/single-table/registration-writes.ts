@@ -94,7 +94,7 @@ export class RegistrationWrites {
       };
       // One transaction: the seat (never past capacity; on the seats item, which no index copies), the
       // registration (never twice), and conditions that what it copies is still current (a ConditionCheck of the
-      // event's version, which writes nothing; the attendee's revision, or under none that the attendee exists).
+      // event's version, which writes nothing; with copies, the attendee's revision).
       const result = await this.#model.service.transaction
         .write(({ seats, event: events, registration: registrations, user: users }) => [
           seats
@@ -107,16 +107,19 @@ export class RegistrationWrites {
             .check({ eventId })
             .where((attr, op) => op.eq(attr.version, event.version))
             .commit({ response: "all_old" }),
-          users
-            .check({ userId })
-            .where((attr, op) =>
-              !copies
-                ? op.exists(attr.userId)
-                : revision === undefined
-                  ? `${op.exists(attr.userId)} AND ${op.notExists(attr.revision)}`
-                  : op.eq(attr.revision, revision),
-            )
-            .commit(),
+          // Under none nothing of the attendee is copied, and users are never deleted: no check (as per entity).
+          ...(copies
+            ? [
+                users
+                  .check({ userId })
+                  .where((attr, op) =>
+                    revision === undefined
+                      ? `${op.exists(attr.userId)} AND ${op.notExists(attr.revision)}`
+                      : op.eq(attr.revision, revision),
+                  )
+                  .commit(),
+              ]
+            : []),
         ])
         .go();
       const outcomes = cancelled(result);
