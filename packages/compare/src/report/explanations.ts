@@ -34,6 +34,6 @@ export const PER_ENTITY_ADVANTAGES = [
 
 /** And what single-table gives that the per-entity numbers reflect. */
 export const SINGLE_TABLE_ADVANTAGES = [
-  "With copies (`sync`, its default, or `stream`) every registration list is one request per page, including AP15, whose parent and children share a partition (an item collection), and AP9 reads the user with their events in one Query: one round trip where one table per entity needs two requests. On AWS each round trip is milliseconds, not the sub-millisecond of a local call. (The event lists, AP7–AP9, add one BatchGetItem per page on both designs: the seat count lives apart from the indexed event.)",
+  "With copies (`sync`, its default, or `stream`) every registration list is one request per page, including AP15, whose parent and children share a partition (an item collection), and AP9 reads the user with their events in one Query: one request where one table per entity needs two (sent in parallel: one round trip on both). On AWS each round trip is milliseconds, not the sub-millisecond of a local call. (The event lists, AP7–AP9, add one BatchGetItem per page on both designs: the seat count lives apart from the indexed event.)",
   "Related items are stored together (an event with its registrations, a user with their events), so a page is one contiguous read: fewer read units than reading each joined item separately.",
 ];

@@ -35,7 +35,7 @@ export interface EventRecord {
   name: string;
   date: string;
   venue?: string | undefined;
-  capacity: number;
+  capacity?: number | undefined;
   version: number;
   ref: ItemRef;
 }
@@ -179,7 +179,7 @@ export function checkRelations(snapshot: Snapshot, copies: CopyStrategy): void {
         seats.ref,
         `seats of event ${seats.eventId} name organizer ${seats.organizerId}, the event ${event.organizerId}`,
       );
-    } else if (event && event.capacity !== seats.capacity) {
+    } else if (event && event.capacity !== undefined && event.capacity !== seats.capacity) {
       snapshot.report(
         "seats_mismatch",
         seats.ref,

@@ -13,6 +13,16 @@ export class TransactionConflict extends Error {
   }
 }
 
+/**
+ * Cancellation reasons of a transaction that say "try again", not "your condition failed": another transaction
+ * in the way, or throttling. Both designs retry them (retryOnConflict), never reading them as a failed condition.
+ */
+export const TRANSIENT_CANCELLATION_CODES: ReadonlySet<string> = new Set([
+  "TransactionConflict",
+  "ThrottlingError",
+  "ProvisionedThroughputExceeded",
+]);
+
 interface CancellationReason {
   Code?: string;
 }

@@ -126,7 +126,7 @@ export class MultiTableContext {
         );
         return gets.map((_, i) => Responses[i]?.Item as Item | undefined);
       } catch (error) {
-        // A conflict is thrown for the retry; a get has no condition, so any other cancellation is unexpected.
+        // A conflict or throttling is thrown for the retry; a get has no condition, so any other is unexpected.
         const outcomes = cancellation(error);
         if (!outcomes) throw error;
         throw new Error(`TransactGetItems cancelled: ${outcomes.map((outcome) => outcome.code).join(",")}`);

@@ -1,5 +1,5 @@
 import { plainItem } from "../dynamo/conditions.js";
-import { TransactionConflict } from "../dynamo/retry.js";
+import { TRANSIENT_CANCELLATION_CODES, TransactionConflict } from "../dynamo/retry.js";
 import type { Item } from "./batch.js";
 
 /** Small helpers for writing DynamoDB expressions and reading their failures with the plain document client. */
@@ -21,8 +21,9 @@ export interface Outcome {
 }
 
 /**
- * Reads a TransactWriteItems failure: undefined if the error is not a cancellation (rethrow it), a
- * `TransactionConflict` thrown for `retryOnConflict` when another transaction got in the way, else the outcomes.
+ * Reads a transaction's failure: undefined if the error is not a cancellation (rethrow it), a
+ * `TransactionConflict` thrown for `retryOnConflict` when another transaction got in the way or it was throttled,
+ * else the outcomes.
  */
 export function cancellation(error: unknown): Outcome[] | undefined {
   const candidate = error as
@@ -30,7 +31,7 @@ export function cancellation(error: unknown): Outcome[] | undefined {
     | undefined;
   if (candidate?.name !== "TransactionCanceledException") return undefined;
   const reasons = candidate.CancellationReasons ?? [];
-  if (reasons.some((reason) => reason.Code === "TransactionConflict")) throw new TransactionConflict();
+  if (reasons.some((reason) => TRANSIENT_CANCELLATION_CODES.has(reason.Code ?? ""))) throw new TransactionConflict();
   return reasons.map((reason) => ({
     rejected: reason.Code === "ConditionalCheckFailed",
     code: reason.Code ?? "None",

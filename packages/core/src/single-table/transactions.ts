@@ -1,4 +1,4 @@
-import { TransactionConflict } from "../dynamo/retry.js";
+import { TRANSIENT_CANCELLATION_CODES, TransactionConflict } from "../dynamo/retry.js";
 
 /** A transaction item's outcome as ElectroDB reports it on cancellation. */
 export interface Outcome {
@@ -6,9 +6,6 @@ export interface Outcome {
   code: string;
   item: Record<string, unknown> | null;
 }
-
-/** Cancellation reasons that say "try again", not "your condition failed". */
-const TRANSIENT = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
 
 /**
  * A cancelled transaction: a conflict or throttling is retried (retryOnConflict); a failed condition is for the
@@ -18,7 +15,7 @@ const TRANSIENT = new Set(["TransactionConflict", "ThrottlingError", "Provisione
 export function cancelled(result: { canceled: boolean; data: unknown[] }): Outcome[] | undefined {
   if (!result.canceled) return undefined;
   const outcomes = result.data as Outcome[];
-  if (outcomes.some((outcome) => TRANSIENT.has(outcome.code))) throw new TransactionConflict();
+  if (outcomes.some((outcome) => TRANSIENT_CANCELLATION_CODES.has(outcome.code))) throw new TransactionConflict();
   const unexpected = outcomes.filter((outcome) => outcome.code !== "None" && outcome.code !== "ConditionalCheckFailed");
   if (unexpected.length > 0) {
     throw new Error(`transaction cancelled: ${unexpected.map((outcome) => outcome.code).join(",")}`);
