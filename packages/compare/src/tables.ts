@@ -55,9 +55,10 @@ export class ComparisonTables {
 
   /**
    * Turns on a `stream` cell's streams (old and new images: its copy consumer needs both to tell what changed),
-   * once the cell is seeded. DynamoDB Local 3.3.0 describes a table's stream on every write to it, at a cost that
-   * grows with the stream's records: seeding 23,000 items into streamed tables took tens of minutes. The seeded
-   * items already hold current copies, so the consumer has nothing to catch up on and starts on empty streams.
+   * once the cell is seeded. With the streams on during seeding, the consumer had to read and handle every seeded
+   * item's record (26,000 per cell) while the run waited for it: a default-sized run spent over 12 minutes
+   * seeding. The seeded items already hold current copies, so the consumer starts on empty streams and has
+   * nothing to catch up on.
    */
   async enableStreams(variant: DesignVariant, names: Record<string, string>): Promise<void> {
     if (variant.copies !== "stream") return;
